@@ -1,0 +1,7 @@
+"""Administration: users, departments, CSV import."""
+
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+from . import routes  # noqa: E402,F401

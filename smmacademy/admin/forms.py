@@ -1,0 +1,39 @@
+"""Forms of the admin blueprint."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from ..services.accounts import EMAIL
+from ..templating import ROLE_LABELS
+
+ROLE_CHOICES = [(role, ROLE_LABELS[role]) for role in ("learner", "manager", "hr", "admin")]
+
+
+class UserForm(FlaskForm):
+    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254),
+                                                 Regexp(EMAIL, message=_l("Enter a valid email address."))])
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
+    department_id = SelectField(_l("Department"), coerce=int, validators=[Optional()])
+    job_title = StringField(_l("Job title"), validators=[Optional(), Length(max=200)])
+    manager_id = SelectField(_l("Line manager"), coerce=int, validators=[Optional()])
+    active = BooleanField(_l("Active (can sign in)"), default=True)
+
+
+class DepartmentForm(FlaskForm):
+    name = StringField(_l("Department name"), validators=[DataRequired(), Length(max=120)])
+
+
+class ImportUploadForm(FlaskForm):
+    file = FileField(_l("CSV file"), validators=[FileRequired()])
+
+
+class ImportConfirmForm(FlaskForm):
+    data = HiddenField(validators=[DataRequired()])
+
+
+class ConfirmForm(FlaskForm):
+    """A bare form for POST-only actions (deactivate, reset password)."""

@@ -1,0 +1,206 @@
+"""Views: user list, create/edit, deactivate, password reset, departments, CSV import."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from ..errors import render_error
+from ..extensions import db
+from ..models import ROLES, Department, User
+from ..security import role_required
+from ..services import accounts
+from ..services.onboarding import sync_onboarding
+from . import bp
+from .forms import ConfirmForm, DepartmentForm, ImportConfirmForm, ImportUploadForm, UserForm
+
+PAGE_SIZE = 50
+
+
+def _fill_choices(form: UserForm, editing: User | None = None) -> None:
+    departments = db.session.scalars(Department.ordered()).all()
+    form.department_id.choices = [(0, _("— none —"))] + [(d.id, d.name) for d in departments]
+    managers = db.session.scalars(
+        select(User).where(User.active.is_(True), User.role.in_(("manager", "admin"))).order_by(User.full_name)
+    ).all()
+    form.manager_id.choices = [(0, _("— none —"))] + [
+        (m.id, f"{m.full_name} ({m.email})") for m in managers if editing is None or m.id != editing.id
+    ]
+
+
+def _apply(form: UserForm, user: User) -> None:
+    """Copy the form into ``user``; raises AccountError on an invalid change."""
+    manager = db.session.get(User, form.manager_id.data) if form.manager_id.data else None
+    accounts.check_manager(user, manager)
+    if accounts.email_taken(form.email.data, except_id=user.id):
+        raise accounts.AccountError(_("Another account already uses this email address."))
+    if user.id == current_user.id and (form.role.data != "admin" or not form.active.data):
+        raise accounts.AccountError(_("You cannot remove your own administrator role or deactivate yourself."))
+    user.full_name = form.full_name.data.strip()
+    user.email = User.normalise_email(form.email.data)
+    user.role = form.role.data
+    user.job_title = (form.job_title.data or "").strip()
+    user.department = db.session.get(Department, form.department_id.data) if form.department_id.data else None
+    user.manager = manager
+    user.active = form.active.data
+
+
+@bp.route("/")
+@role_required("admin")
+def users():
+    query = request.args.get("q", "").strip()[:100]
+    role = request.args.get("role", "")
+    role = role if role in ROLES else ""
+    department_id = request.args.get("department", type=int)
+    page = max(1, request.args.get("page", 1, type=int))
+    stmt = User.search(query, role, department_id)
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    people = db.session.scalars(stmt.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    return render_template(
+        "admin/users.html", people=people, query=query, role=role, department_id=department_id,
+        departments=db.session.scalars(Department.ordered()).all(), page=page,
+        pages=max(1, -(-total // PAGE_SIZE)), total=total, roles=ROLES,
+    )
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@role_required("admin")
+def create_user():
+    form = UserForm()
+    _fill_choices(form)
+    password = None
+    if form.validate_on_submit():
+        user = User(email="", full_name="", must_change_password=True)
+        try:
+            _apply(form, user)
+        except accounts.AccountError as error:
+            flash(str(error), "error")
+        else:
+            password = accounts.temporary_password()
+            user.set_password(password)
+            db.session.add(user)
+            db.session.commit()
+            sync_onboarding(user)
+            return render_template("admin/password_issued.html", user=user, password=password, created=True)
+    return render_template("admin/user_form.html", form=form, user=None), 400 if form.errors else 200
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@role_required("admin")
+def edit_user(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    form = UserForm(obj=user) if request.method == "GET" else UserForm()
+    if request.method == "GET":
+        form.department_id.data = user.department_id or 0
+        form.manager_id.data = user.manager_id or 0
+    _fill_choices(form, user)
+    if form.validate_on_submit():
+        old_department = user.department_id
+        try:
+            _apply(form, user)
+        except accounts.AccountError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            if user.department_id != old_department:
+                sync_onboarding(user)
+            flash(_("Saved %(name)s.", name=user.full_name), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=user,
+                           confirm=ConfirmForm()), 400 if form.errors else 200
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@role_required("admin")
+def toggle_active(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    if not ConfirmForm().validate_on_submit():
+        return render_error(400, _("The form expired. Reload the page and try again."))
+    if user.id == current_user.id:
+        return render_error(400, _("You cannot deactivate your own account."))
+    user.active = not user.active
+    db.session.commit()
+    message = _("%(name)s can sign in again.", name=user.full_name) if user.active else _(
+        "%(name)s is deactivated: they cannot sign in, and their learning history is kept.", name=user.full_name)
+    flash(message, "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/password", methods=["POST"])
+@role_required("admin")
+def reset_password(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    if not ConfirmForm().validate_on_submit():
+        return render_error(400, _("The form expired. Reload the page and try again."))
+    password = accounts.temporary_password()
+    user.set_password(password)
+    user.must_change_password = True
+    db.session.commit()
+    return render_template("admin/password_issued.html", user=user, password=password, created=False)
+
+
+@bp.route("/departments", methods=["GET", "POST"])
+@role_required("admin")
+def departments():
+    form = DepartmentForm()
+    if form.validate_on_submit():
+        name = form.name.data.strip()
+        if accounts.department_by_name(name):
+            flash(_("A department called %(name)s already exists.", name=name), "error")
+        else:
+            db.session.add(Department(name=name))
+            db.session.commit()
+            flash(_("Added %(name)s.", name=name), "success")
+            return redirect(url_for("admin.departments"))
+    counts = dict(db.session.execute(select(User.department_id, func.count(User.id)).group_by(User.department_id)).all())
+    return render_template("admin/departments.html", form=form, counts=counts,
+                           departments=db.session.scalars(Department.ordered()).all()), 400 if form.errors else 200
+
+
+@bp.route("/departments/<int:department_id>", methods=["POST"])
+@role_required("admin")
+def rename_department(department_id: int):
+    department = db.session.get(Department, department_id) or abort(404)
+    form = DepartmentForm()
+    if not form.validate_on_submit():
+        return render_error(400, _("Enter a department name of at most 120 characters."))
+    name = form.name.data.strip()
+    other = accounts.department_by_name(name)
+    if other and other.id != department.id:
+        return render_error(400, _("A department called %(name)s already exists.", name=name))
+    department.name = name
+    db.session.commit()
+    flash(_("Renamed to %(name)s.", name=name), "success")
+    return redirect(url_for("admin.departments"))
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@role_required("admin")
+def import_users():
+    upload = ImportUploadForm()
+    if upload.validate_on_submit():
+        data = upload.file.data.read()
+        plan = accounts.parse_import(data)
+        confirm = ImportConfirmForm(data=data.decode("utf-8-sig", errors="replace"))
+        status = 200 if plan.valid else 400
+        return render_template("admin/import_preview.html", plan=plan, confirm=confirm), status
+    return render_template("admin/import.html", form=upload, columns=accounts.IMPORT_COLUMNS), 400 if upload.errors else 200
+
+
+@bp.route("/import/confirm", methods=["POST"])
+@role_required("admin")
+def import_confirm():
+    form = ImportConfirmForm()
+    if not form.validate_on_submit():
+        return render_error(400, _("The import data is missing. Upload the file again."))
+    plan = accounts.parse_import(form.data.data.encode("utf-8"))
+    if not plan.valid:
+        return render_template("admin/import_preview.html", plan=plan, confirm=form), 400
+    created = accounts.apply_import(plan)
+    for user, _password in created:
+        sync_onboarding(user)
+    flash(_("Imported %(n)s employees.", n=len(created)), "success")
+    return render_template("admin/import_done.html", created=created)

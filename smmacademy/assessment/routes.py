@@ -1,0 +1,202 @@
+"""Views: introduction, one page per area, submission, results, CSV, method page."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..catalog_state import get_catalog
+from ..domain import scoring
+from ..domain.report import build_report
+from ..errors import render_error
+from ..extensions import db
+from ..models import Assessment, User
+from ..security import login_required
+from ..services import assessments
+from ..services.csv_export import csv_response
+from . import bp
+from .forms import AreaForm, StartForm, SubmitForm
+
+
+def _framework():
+    framework = get_catalog().framework
+    if framework is None:
+        abort(503)
+    return framework
+
+
+def _area_index(framework, area_id: str) -> int:
+    for index, area in enumerate(framework.areas):
+        if area.id == area_id:
+            return index
+    abort(404)
+
+
+def _rated_share(framework, ratings: dict) -> float:
+    statements = framework.statements
+    return 100.0 * sum(1 for s in statements if s in ratings) / len(statements) if statements else 0.0
+
+
+def _first_open_area(framework, ratings: dict):
+    for area in framework.areas:
+        ids = [s.id for cid in area.competency_ids for s in framework.competencies[cid].statements]
+        if any(i not in ratings for i in ids):
+            return area
+    return None
+
+
+@bp.route("/")
+@login_required
+def intro():
+    framework = _framework()
+    draft = assessments.draft_for(current_user)
+    history = db.session.scalars(Assessment.history_for(current_user.id)).all()
+    return render_template(
+        "assessment/intro.html",
+        framework=framework,
+        draft=draft,
+        progress=_rated_share(framework, draft.ratings or {}) if draft else 0,
+        history=history,
+        form=StartForm(),
+        statements=len(framework.statements),
+    )
+
+
+@bp.route("/start", methods=["POST"])
+@login_required
+def start():
+    framework = _framework()
+    if not StartForm().validate_on_submit():
+        return render_error(400, _("The form expired. Reload the page and try again."))
+    draft = assessments.start(current_user, framework)
+    area = _first_open_area(framework, draft.ratings or {})
+    if area is None:
+        return redirect(url_for("assessment.review"))
+    return redirect(url_for("assessment.area", area_id=area.id))
+
+
+@bp.route("/area/<area_id>", methods=["GET", "POST"])
+@login_required
+def area(area_id: str):
+    framework = _framework()
+    index = _area_index(framework, area_id)
+    area = framework.areas[index]
+    draft = assessments.draft_for(current_user)
+    if draft is None:
+        flash(_("Start the self-assessment first."), "info")
+        return redirect(url_for("assessment.intro"))
+    form = AreaForm()
+    values = {s.id: str(v) for s, v in ((framework.statements.get(k), v) for k, v in (draft.ratings or {}).items()) if s}
+    error = None
+    status = 200
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            return render_error(400, _("The form expired. Reload the page and try again."))
+        submitted = {k[2:]: v for k, v in request.form.items() if k.startswith("r-")}
+        try:
+            assessments.save_area(draft, framework, area.id, submitted)
+        except scoring.RatingError as problem:
+            error = _("Nothing was saved: %(problem)s. Rate every statement on this page.", problem=problem)
+            values.update(submitted)
+            status = 400
+        else:
+            direction = form.direction.data
+            if direction == "back" and index > 0:
+                return redirect(url_for("assessment.area", area_id=framework.areas[index - 1].id))
+            if direction == "later":
+                flash(_("Saved. You can continue any time from the self-assessment page."), "success")
+                return redirect(url_for("assessment.intro"))
+            if index + 1 < len(framework.areas):
+                return redirect(url_for("assessment.area", area_id=framework.areas[index + 1].id))
+            return redirect(url_for("assessment.review"))
+    return render_template(
+        "assessment/area.html",
+        framework=framework,
+        area=area,
+        index=index,
+        values=values,
+        error=error,
+        form=form,
+        progress=_rated_share(framework, draft.ratings or {}),
+    ), status
+
+
+@bp.route("/review")
+@login_required
+def review():
+    framework = _framework()
+    draft = assessments.draft_for(current_user)
+    if draft is None:
+        return redirect(url_for("assessment.intro"))
+    open_area = _first_open_area(framework, draft.ratings or {})
+    return render_template("assessment/review.html", framework=framework, open_area=open_area,
+                           progress=_rated_share(framework, draft.ratings or {}), form=SubmitForm())
+
+
+@bp.route("/submit", methods=["POST"])
+@login_required
+def submit():
+    framework = _framework()
+    if not SubmitForm().validate_on_submit():
+        return render_error(400, _("The form expired. Reload the page and try again."))
+    draft = assessments.draft_for(current_user)
+    if draft is None:
+        return render_error(400, _("There is no self-assessment in progress to submit."))
+    try:
+        result = assessments.submit(draft, framework, get_catalog())
+    except scoring.RatingError as problem:
+        db.session.rollback()
+        return render_error(400, _("The self-assessment cannot be submitted yet: %(problem)s.", problem=problem))
+    flash(_("Your self-assessment is saved."), "success")
+    return redirect(url_for("assessment.result", assessment_id=result.id))
+
+
+def _viewable(assessment_id: int) -> Assessment:
+    assessment = db.session.get(Assessment, assessment_id)
+    if assessment is None or assessment.submitted_at is None:
+        abort(404)
+    if not assessments.can_view(current_user, assessment.user_id) or assessment.user_id is None:
+        abort(403)
+    return assessment
+
+
+def _modules_for(competency_id: str):
+    return get_catalog().modules_for_competency(competency_id)
+
+
+@bp.route("/results/<int:assessment_id>")
+@login_required
+def result(assessment_id: int):
+    assessment = _viewable(assessment_id)
+    report = build_report(assessment.framework, assessment.result, request.args.get("profile"), _modules_for,
+                          chart_title=_("Self-rating against the profile's targets"))
+    person = db.session.get(User, assessment.user_id)
+    history = db.session.scalars(Assessment.history_for(assessment.user_id)).all()
+    return render_template("assessment/result.html", assessment=assessment, report=report, person=person,
+                           history=history, catalog=get_catalog())
+
+
+@bp.route("/results/<int:assessment_id>.csv")
+@login_required
+def result_csv(assessment_id: int):
+    assessment = _viewable(assessment_id)
+    report = build_report(assessment.framework, assessment.result, request.args.get("profile"), _modules_for)
+    rows = [["section", "item", "value", "target", "band or note"]]
+    rows += [["profile fit", name, f"{fit:g}%", "", band] for _, name, fit, band in report.fits]
+    rows += [
+        ["competency", r.name, f"{r.level:g}" if r.level is not None else "", r.target,
+         (f"evidence {r.evidence:g}" if r.evidence is not None else "no evidence")
+         + (" — self-rating exceeds evidence" if r.overconfident else "")]
+        for r in report.rows
+    ]
+    filename = f"self-assessment-{assessment.submitted_at:%Y-%m-%d}.csv"
+    return csv_response(rows, filename)
+
+
+@bp.route("/how-it-works")
+@login_required
+def method():
+    framework = _framework()
+    return render_template("assessment/method.html", framework=framework, catalog=get_catalog(),
+                           ready=scoring.READY_AT, close=scoring.CLOSE_AT)

@@ -1,0 +1,160 @@
+"""Command-line tools: plain functions with thin click wrappers.
+
+* ``flask --app app create-user --email E --name N --role R [--password-stdin]``
+* ``flask --app app demo``
+* ``flask --app app courses check`` / ``courses export-gift DIR``
+"""
+
+from __future__ import annotations
+
+import secrets
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+from .content.catalog import load_catalog
+from .content.gift import export_gift
+from .extensions import db
+from .models import ROLES, User
+from .services import accounts
+from .services.onboarding import sync_onboarding
+
+DEMO_DOMAIN = "demo.smmacademy.local"
+DEMO_PEOPLE = [
+    # (key, name, role, department, job title, manager key)
+    ("admin", "Alex Admin", "admin", "HR", "Platform administrator", None),
+    ("hr", "Hanna Recruiter", "hr", "HR", "HR business partner", None),
+    ("maria", "Maria Novak", "manager", "Marketing", "Head of marketing", None),
+    ("omar", "Omar Haddad", "manager", "B2C sales", "Head of sales", None),
+    ("lena", "Lena Fischer", "learner", "Marketing", "SMM specialist", "maria"),
+    ("ivan", "Ivan Petrov", "learner", "Marketing", "Content creator", "maria"),
+    ("sofia", "Sofia Rossi", "learner", "PR", "PR specialist", "maria"),
+    ("tom", "Tom Becker", "learner", "Marketing", "Community manager", "maria"),
+    ("nina", "Nina Kowalska", "learner", "Technical support", "Support lead", "maria"),
+    ("dev", "Dev Sharma", "learner", "HR", "Recruiter", "maria"),
+    ("ana", "Ana Silva", "learner", "B2C sales", "Sales manager", "omar"),
+    ("ben", "Ben Carter", "learner", "B2B sales", "Key account manager", "omar"),
+    ("chen", "Chen Wei", "learner", "B2C sales", "Sales representative", "omar"),
+    ("eva", "Eva Novak", "learner", "Supplier relations", "Procurement specialist", "omar"),
+    ("luis", "Luis Ortega", "learner", "Partner relations", "Partner manager", "omar"),
+    ("mia", "Mia Jensen", "learner", "B2C sales", "Store manager", "omar"),
+]
+
+
+class CommandError(Exception):
+    """A command that cannot run, with a message for the operator."""
+
+
+def create_user_command(email: str, name: str, role: str, password: str, department: str = "") -> User:
+    """Create one account from the command line."""
+    accounts.ensure_departments()
+    dept = accounts.department_by_name(department) if department else None
+    if department and dept is None:
+        raise CommandError(f"Unknown department '{department}'.")
+    try:
+        user = accounts.create_user(email, name, role, password, department=dept)
+    except accounts.AccountError as error:
+        raise CommandError(str(error)) from None
+    sync_onboarding(user)
+    return user
+
+
+def load_demo(password: str) -> list[tuple[str, str, str]]:
+    """Create the demo organisation; refuse when real accounts exist.
+
+    Returns (email, role, name) of every demo login.
+    """
+    real = db.session.scalar(select(func.count(User.id)).where(~User.email.like(f"%@{DEMO_DOMAIN}")))
+    if real:
+        raise CommandError(
+            "This database already holds real users; the demo loads only into an empty database "
+            "(or one that holds nothing but the demo)."
+        )
+    accounts.ensure_departments()
+    people: dict[str, User] = {}
+    logins = []
+    for key, name, role, department, title, manager in DEMO_PEOPLE:
+        email = f"{key}@{DEMO_DOMAIN}"
+        user = db.session.scalar(User.by_email(email))
+        if user is None:
+            user = accounts.create_user(
+                email, name, role, password, department=accounts.department_by_name(department), job_title=title,
+                manager=people.get(manager) if manager else None, commit=False,
+            )
+        else:
+            user.set_password(password)
+        people[key] = user
+        logins.append((email, role, name))
+    db.session.commit()
+    for user in people.values():
+        sync_onboarding(user)
+    return logins
+
+
+def check_courses(root: str) -> tuple[list[str], str]:
+    """Validate the course tree; return (error lines, summary line)."""
+    catalog = load_catalog(root)
+    return [str(e) for e in catalog.errors], catalog.summary()
+
+
+def register_cli(app: Flask) -> None:
+    """Attach the commands to the app."""
+
+    @app.cli.command("create-user")
+    @click.option("--email", required=True)
+    @click.option("--name", required=True)
+    @click.option("--role", type=click.Choice(ROLES), default="learner", show_default=True)
+    @click.option("--department", default="", help="Department name (optional).")
+    @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+    def create_user_cli(email, name, role, department, password_stdin):
+        """Create an account (asks for the password unless --password-stdin)."""
+        if password_stdin:
+            password = sys.stdin.readline().rstrip("\n")
+        else:
+            password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        try:
+            user = create_user_command(email, name, role, password, department)
+        except CommandError as error:
+            raise click.ClickException(str(error)) from None
+        click.echo(f"Created {user.role} {user.email}.")
+
+    @app.cli.command("demo")
+    def demo_cli():
+        """Load a demo organisation to explore every role."""
+        password = "demo-" + secrets.token_urlsafe(8)
+        try:
+            logins = load_demo(password)
+        except CommandError as error:
+            raise click.ClickException(str(error)) from None
+        click.echo(f"Demo organisation ready. Every demo account uses the password: {password}")
+        for email, role, name in logins:
+            click.echo(f"  {role:<8} {email:<34} {name}")
+
+    courses = AppGroup("courses", help="Check and export the course content.")
+
+    @courses.command("check")
+    def check_cli():
+        """Validate courses/ and print every problem, or the totals."""
+        errors, summary = check_courses(current_app.config["SMMACADEMY_COURSES"])
+        for line in errors:
+            click.echo(line)
+        if errors:
+            click.echo(f"{len(errors)} problem(s) found.", err=True)
+            sys.exit(1)
+        click.echo(summary)
+
+    @courses.command("export-gift")
+    @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+    def export_gift_cli(directory: Path):
+        """Write every module's quiz as a Moodle GIFT file into DIRECTORY."""
+        catalog = load_catalog(current_app.config["SMMACADEMY_COURSES"])
+        if catalog.errors:
+            raise click.ClickException("The content has errors; run 'courses check' first.")
+        written = export_gift(catalog, directory)
+        click.echo(f"Wrote {len(written)} GIFT file(s) to {directory}.")
+
+    app.cli.add_command(courses)

@@ -1,0 +1,77 @@
+"""Configuration read from environment variables, with safe defaults."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+MIN_SECRET_LENGTH = 32
+
+
+class ConfigError(RuntimeError):
+    """Raised when the configuration is unsafe or incomplete."""
+
+
+def _instance_secret(instance_path: Path) -> str:
+    """Return the secret key stored in the instance folder, creating it once."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    # Created with owner-only permissions: the key signs every session cookie.
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
+    """Assemble the configuration mapping for one application instance.
+
+    Environment variables win over defaults and ``overrides`` (tests) win over
+    both. In production (``SMMACADEMY_ENV=production``) the app refuses to start
+    with debug on or without a real ``SECRET_KEY`` in the environment.
+    """
+    env = os.environ
+    overrides = overrides or {}
+    production = (overrides.get("ENV") or env.get("SMMACADEMY_ENV", "development")) == "production"
+    database_url = env.get("DATABASE_URL") or f"sqlite:///{instance_path / 'smmacademy.sqlite'}"
+    config = {
+        "ENV": "production" if production else "development",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SMMACADEMY_COURSES": env.get("SMMACADEMY_COURSES", str(PROJECT_ROOT / "courses")),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_SECURE": production,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "BABEL_DEFAULT_LOCALE": "en",
+        "LANGUAGES": ["en"],
+        "LOGIN_THROTTLE_LIMIT": int(env.get("SMMACADEMY_LOGIN_LIMIT", "5")),
+        "LOGIN_THROTTLE_MINUTES": int(env.get("SMMACADEMY_LOGIN_WINDOW_MINUTES", "15")),
+        "CANDIDATE_INVITE_DAYS": int(env.get("SMMACADEMY_INVITE_DAYS", "14")),
+        "CANDIDATE_RETENTION_DAYS": int(env.get("SMMACADEMY_RETENTION_DAYS", "180")),
+        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    }
+    config.update(overrides)
+    secret = config.get("SECRET_KEY") or env.get("SECRET_KEY")
+    if production:
+        if config.get("DEBUG") or env.get("FLASK_DEBUG") in {"1", "true", "True"}:
+            raise ConfigError("Refusing to start: debug mode is on in production.")
+        if not secret or len(secret) < MIN_SECRET_LENGTH:
+            raise ConfigError(
+                f"Refusing to start: set SECRET_KEY to a random string of at least "
+                f"{MIN_SECRET_LENGTH} characters in production."
+            )
+    config["SECRET_KEY"] = secret or _instance_secret(instance_path)
+    if database_url.startswith("sqlite"):
+        # A waiting writer retries instead of failing with "database is locked".
+        config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"connect_args": {"timeout": 15}})
+    else:
+        config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    return config

@@ -1,0 +1,418 @@
+"""Load the whole ``courses/`` tree into an in-memory, validated catalog."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import ContentError, Reporter
+from .framework import Framework, load_framework
+from .questions import Question, parse_question
+from .render import render_markdown, word_count
+from .yamlfile import LineDict, YamlProblem, load_yaml, split_front_matter
+
+COURSE_DIR = re.compile(r"^(\d{2})-([a-z0-9][a-z0-9-]*)$")
+MODULE_FILE = re.compile(r"^(\d{2})-([a-z0-9][a-z0-9-]*)(?:\.([a-z]{2}))?\.md$")
+COURSE_FILE = re.compile(r"^course(?:\.([a-z]{2}))?\.md$")
+ROLES = ("learner", "manager", "hr", "admin")
+EVERYONE = "everyone"
+DEFAULT_PASS_MARK = 80
+ASSET_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
+
+
+@dataclass(frozen=True)
+class ModuleText:
+    """The language-specific part of a module: wording only, never keys."""
+
+    title: str
+    html: str
+    toc: tuple[tuple[int, str, str], ...]
+    text: str
+    questions: tuple[Question, ...]
+
+
+@dataclass(frozen=True)
+class Module:
+    course_slug: str
+    slug: str
+    number: int
+    minutes: int
+    competencies: tuple[str, ...]
+    audience: tuple[str, ...]
+    pass_mark: int
+    words: int
+    path: str
+    texts: dict[str, ModuleText]  # language code -> text; "en" always present
+
+    def text_for(self, language: str | None = None) -> ModuleText:
+        """The module's wording in ``language``, falling back to English."""
+        return self.texts.get(language or "en") or self.texts["en"]
+
+    @property
+    def title(self) -> str:
+        return self.texts["en"].title
+
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        return self.texts["en"].questions
+
+    @property
+    def has_quiz(self) -> bool:
+        return bool(self.questions)
+
+    @property
+    def quiz_fingerprint(self) -> str:
+        """Changes when the set of questions or their answer keys change."""
+        parts = [
+            f"{q.id}:{q.type}:{sorted(k for k, _ in q.options)}:{len(q.pairs)}" for q in self.questions
+        ]
+        return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Course:
+    slug: str
+    number: int
+    title: str
+    summary: str
+    audience: tuple[str, ...]
+    prerequisites: tuple[str, ...]
+    overview_html: str
+    modules: tuple[Module, ...]
+    path: str
+
+    @property
+    def minutes(self) -> int:
+        return sum(m.minutes for m in self.modules)
+
+    def module(self, slug: str) -> Module | None:
+        """The module with ``slug`` or None."""
+        return next((m for m in self.modules if m.slug == slug), None)
+
+    def neighbours(self, slug: str) -> tuple[Module | None, Module | None]:
+        """Previous and next module around ``slug``."""
+        index = next(i for i, m in enumerate(self.modules) if m.slug == slug)
+        previous = self.modules[index - 1] if index > 0 else None
+        following = self.modules[index + 1] if index + 1 < len(self.modules) else None
+        return previous, following
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    course: Course
+    module: Module
+    snippet: str
+    score: int
+
+
+@dataclass
+class Catalog:
+    """Everything the site teaches, validated and rendered once."""
+
+    root: Path
+    courses: dict[str, Course] = field(default_factory=dict)
+    framework: Framework | None = None
+    errors: list[ContentError] = field(default_factory=list)
+
+    @property
+    def modules(self) -> list[Module]:
+        return [m for c in self.courses.values() for m in c.modules]
+
+    @property
+    def questions(self) -> dict[str, tuple[Module, Question]]:
+        """Every question by id with the module that holds it."""
+        return {q.id: (m, q) for m in self.modules for q in m.questions}
+
+    def module(self, course_slug: str, module_slug: str) -> Module | None:
+        course = self.courses.get(course_slug)
+        return course.module(module_slug) if course else None
+
+    def modules_for_competency(self, competency_id: str) -> list[Module]:
+        """Modules tagged with a competency, in catalog order."""
+        return [m for m in self.modules if competency_id in m.competencies]
+
+    def summary(self) -> str:
+        """The one-line count printed by ``courses check``."""
+        modules = self.modules
+        return f"{len(self.courses)} courses, {len(modules)} modules, {sum(len(m.questions) for m in modules)} questions"
+
+    def search(self, query: str, limit: int = 30) -> list[SearchHit]:
+        """Lessons containing every word of ``query``, best matches first."""
+        words = [w for w in re.findall(r"\w+", query.casefold()) if len(w) > 1]
+        if not words:
+            return []
+        hits = []
+        for course in self.courses.values():
+            for module in course.modules:
+                text = module.text_for().text
+                haystack = f"{module.title} {text}".casefold()
+                if not all(w in haystack for w in words):
+                    continue
+                score = sum(haystack.count(w) for w in words) + 10 * sum(
+                    w in module.title.casefold() for w in words
+                )
+                position = text.casefold().find(words[0])
+                start = max(0, position - 80)
+                snippet = ("…" if start else "") + text[start : start + 220].strip() + "…"
+                hits.append(SearchHit(course, module, snippet, score))
+        hits.sort(key=lambda h: -h.score)
+        return hits[:limit]
+
+
+def _read_front_matter(path: Path, report: Reporter):
+    """Return (meta, body, body_line) or None after reporting the problem."""
+    text = path.read_text(encoding="utf-8")
+    parts = split_front_matter(text)
+    if parts is None:
+        report.error("the file must start with YAML front matter between two '---' lines", 1)
+        return None
+    front, body, body_line = parts
+    try:
+        meta = load_yaml(front)
+    except YamlProblem as problem:
+        report.error(problem.message, problem.line)
+        return None
+    if not isinstance(meta, LineDict):
+        report.error("the front matter must be a YAML mapping (key: value lines)", 1)
+        return None
+    return meta, body, body_line
+
+
+def _string_list(meta: LineDict, key: str, report: Reporter) -> tuple[str, ...]:
+    value = meta.get(key, [])
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        report.error(f"'{key}' must be a list of names, e.g. {key}: [a, b]", meta.line_of(key))
+        return ()
+    return tuple(v.strip() for v in value)
+
+
+def _required_text(meta: LineDict, key: str, report: Reporter) -> str:
+    value = meta.get(key)
+    if not isinstance(value, str) or not value.strip():
+        report.error(f"'{key}' is required", meta.line_of(key) or 1)
+        return ""
+    return value.strip()
+
+
+class _Loader:
+    def __init__(self, root: Path, asset_prefix: str):
+        self.root = root
+        self.asset_prefix = asset_prefix
+        self.report = Reporter(root, root)
+        self.question_ids: dict[str, str] = {}
+
+    def load(self) -> Catalog:
+        catalog = Catalog(self.root)
+        if not self.root.is_dir():
+            self.report.error(f"the courses folder {self.root} does not exist")
+            catalog.errors = self.report.errors
+            return catalog
+        catalog.framework = load_framework(self.root / "competencies.yml", self.report)
+        competency_ids = set(catalog.framework.competencies) if catalog.framework else None
+        for folder in sorted(p for p in self.root.iterdir() if p.is_dir()):
+            match = COURSE_DIR.match(folder.name)
+            if not match:
+                if not folder.name.startswith((".", "_")):
+                    self.report.child(folder).error(
+                        "course folders are named <NN>-<slug>, e.g. 01-smm-roles"
+                    )
+                continue
+            course = self._course(folder, int(match.group(1)), match.group(2), competency_ids)
+            if course is None:
+                continue
+            if course.slug in catalog.courses:
+                self.report.child(folder).error(f"another course already uses the slug '{course.slug}'")
+                continue
+            catalog.courses[course.slug] = course
+        self._check_prerequisites(catalog)
+        catalog.errors = self.report.errors
+        return catalog
+
+    def _course(self, folder: Path, number: int, slug: str, competency_ids) -> Course | None:
+        report = self.report.child(folder / "course.md")
+        if not (folder / "course.md").exists():
+            report.error("every course folder needs a course.md with title, summary and audience")
+            return None
+        parsed = _read_front_matter(folder / "course.md", report)
+        if parsed is None:
+            return None
+        meta, body, body_line = parsed
+        report = self.report.child(folder / "course.md", 1)
+        modules, seen = [], set()
+        for path in sorted(folder.glob("*.md")):
+            match = MODULE_FILE.match(path.name)
+            if path.name == "course.md" or COURSE_FILE.match(path.name) or (match and match.group(3)):
+                continue  # translations are read together with their original
+            if not match:
+                self.report.child(path).error("module files are named <NN>-<slug>.md, e.g. 01-the-smm-manager.md")
+                continue
+            module = self._module(path, slug, int(match.group(1)), match.group(2), competency_ids)
+            if module is None:
+                continue
+            if module.slug in seen:
+                self.report.child(path).error(f"another module of this course already uses the slug '{module.slug}'")
+                continue
+            seen.add(module.slug)
+            modules.append(module)
+        rendered = render_markdown(body)
+        return Course(
+            slug=slug,
+            number=number,
+            title=_required_text(meta, "title", report),
+            summary=_required_text(meta, "summary", report),
+            audience=_string_list(meta, "audience", report) or (EVERYONE,),
+            prerequisites=_string_list(meta, "prerequisites", report),
+            overview_html=rendered.html,
+            modules=tuple(modules),
+            path=str(folder),
+        )
+
+    def _module_text(self, path: Path, course_slug: str, competency_ids, original: Module | None):
+        """Parse one module file (an original or a translation)."""
+        head = self.report.child(path)
+        parsed = _read_front_matter(path, head)
+        if parsed is None:
+            return None
+        meta, body, body_line = parsed
+        report = self.report.child(path, 1)  # front matter starts on line 2
+        title = _required_text(meta, "title", report)
+        raw_quiz = meta.get("quiz", [])
+        questions: list[Question] = []
+        if raw_quiz is not None and not isinstance(raw_quiz, list):
+            report.error("'quiz' must be a list of questions", meta.line_of("quiz"))
+            raw_quiz = []
+        for raw in raw_quiz or []:
+            question = parse_question(raw, report, meta.line_of("quiz"))
+            if question is None:
+                continue
+            if original is None:
+                owner = self.question_ids.get(question.id)
+                if owner:
+                    report.error(
+                        f"duplicate question id '{question.id}' (also used in {owner}); "
+                        "question ids must be unique across all courses",
+                        question.line,
+                    )
+                    continue
+                self.question_ids[question.id] = str(path.relative_to(self.root.parent))
+            questions.append(question)
+        rendered = render_markdown(body, f"{self.asset_prefix}{course_slug}/")
+        for image in rendered.images:
+            if not (path.parent / image).is_file() or Path(image).suffix.lower() not in ASSET_SUFFIXES:
+                head.error(f"image '{image}' is not an image file beside the module", body_line)
+        return meta, report, body, ModuleText(title, rendered.html, rendered.toc, rendered.text, tuple(questions))
+
+    def _module(self, path: Path, course_slug: str, number: int, slug: str, competency_ids) -> Module | None:
+        parsed = self._module_text(path, course_slug, competency_ids, None)
+        if parsed is None:
+            return None
+        meta, report, body, text = parsed
+        minutes = meta.get("minutes")
+        if not isinstance(minutes, int) or minutes < 1:
+            report.error("'minutes' must be a whole number of minutes (reading time)", meta.line_of("minutes"))
+            minutes = 1
+        competencies = _string_list(meta, "competencies", report)
+        if competency_ids is not None:
+            for cid in competencies:
+                if cid not in competency_ids:
+                    report.error(
+                        f"unknown competency id '{cid}'; use ids from competencies.yml",
+                        meta.line_of("competencies"),
+                    )
+        pass_mark = meta.get("pass_mark", DEFAULT_PASS_MARK)
+        if not isinstance(pass_mark, int) or not 1 <= pass_mark <= 100:
+            report.error("'pass_mark' must be a whole percentage from 1 to 100", meta.line_of("pass_mark"))
+            pass_mark = DEFAULT_PASS_MARK
+        module = Module(
+            course_slug=course_slug,
+            slug=slug,
+            number=number,
+            minutes=minutes,
+            competencies=competencies,
+            audience=_string_list(meta, "audience", report),
+            pass_mark=pass_mark,
+            words=word_count(body),
+            path=str(path),
+            texts={"en": text},
+        )
+        for translation in sorted(path.parent.glob(f"{path.stem}.??.md")):
+            language = translation.name.split(".")[-2]
+            variant = self._module_text(translation, course_slug, competency_ids, module)
+            if variant is not None:
+                self._check_translation(module, variant[3], self.report.child(translation, 1))
+                module.texts[language] = variant[3]
+        return module
+
+    @staticmethod
+    def _check_translation(module: Module, variant: ModuleText, report: Reporter) -> None:
+        original = {q.id: q for q in module.questions}
+        translated = {q.id: q for q in variant.questions}
+        if set(original) != set(translated):
+            report.error("a translation must have exactly the same question ids as the original")
+            return
+        for qid, question in translated.items():
+            source = original[qid]
+            same = (
+                question.type == source.type
+                and [k for k, _ in question.options] == [k for k, _ in source.options]
+                and question.correct == source.correct
+                and question.truth == source.truth
+                and len(question.pairs) == len(source.pairs)
+            )
+            if not same:
+                report.error(
+                    f"question '{qid}' must keep the original's type, option keys and correct answers",
+                    question.line,
+                )
+
+    def _check_prerequisites(self, catalog: Catalog) -> None:
+        for course in catalog.courses.values():
+            report = self.report.child(Path(course.path) / "course.md")
+            for slug in course.prerequisites:
+                if slug not in catalog.courses:
+                    report.error(f"prerequisite '{slug}' is not a course slug")
+        # Depth-first search for cycles among existing prerequisites.
+        state: dict[str, int] = {}
+
+        def visit(slug: str, trail: list[str]) -> None:
+            state[slug] = 1
+            for nxt in catalog.courses[slug].prerequisites:
+                if nxt not in catalog.courses:
+                    continue
+                if state.get(nxt) == 1:
+                    cycle = trail[trail.index(nxt):] + [nxt] if nxt in trail else [slug, nxt]
+                    self.report.child(Path(catalog.courses[slug].path) / "course.md").error(
+                        "prerequisite cycle: " + " -> ".join(cycle)
+                    )
+                elif nxt not in state:
+                    visit(nxt, trail + [nxt])
+            state[slug] = 2
+
+        for slug in catalog.courses:
+            if slug not in state:
+                visit(slug, [slug])
+
+
+def load_catalog(root: Path | str, asset_prefix: str = "/learn/assets/") -> Catalog:
+    """Parse, validate and render the course tree at ``root``.
+
+    The returned catalog always has ``errors``; when it is non-empty the
+    content is invalid and the site should refuse to start outside debug.
+    """
+    return _Loader(Path(root).resolve(), asset_prefix).load()
+
+
+def tree_signature(root: Path | str) -> tuple:
+    """A cheap fingerprint of the tree (names, sizes, mtimes) to detect edits."""
+    root = Path(root)
+    if not root.is_dir():
+        return ()
+    return tuple(
+        sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in root.rglob("*") if p.is_file())
+    )

@@ -1,0 +1,389 @@
+"""Question types: each validates its YAML, prepares its presentation and grades.
+
+A type is registered in :data:`QUESTION_TYPES` under the name authors write in
+``type:``. Adding a type means writing one class here and one template partial
+``templates/learn/questions/_<name>.html``.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from .errors import Reporter
+from .yamlfile import LineDict
+
+QUESTION_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+OPTION_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+GetList = Callable[[str], list[str]]
+
+
+class AnswerError(ValueError):
+    """A submitted answer that is missing or refers to something that does not exist."""
+
+
+@dataclass(frozen=True)
+class Question:
+    """A validated question; which fields are used depends on ``type``."""
+
+    id: str
+    type: str
+    prompt: str
+    explanation: str
+    line: int = 0
+    options: tuple[tuple[str, str], ...] = ()
+    correct: frozenset[str] = frozenset()
+    truth: bool | None = None
+    answers: tuple[str, ...] = ()
+    pairs: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def kind(self) -> QuestionType:
+        """The registered type object that handles this question."""
+        return QUESTION_TYPES[self.type]
+
+    def option_text(self, key: str) -> str:
+        """Text of option ``key`` (empty when the key is unknown)."""
+        return dict(self.options).get(key, "")
+
+
+@dataclass(frozen=True)
+class Grade:
+    """Result of grading one answer: ``score`` in [0, 1]."""
+
+    score: float
+    detail: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def correct(self) -> bool:
+        """True when the answer earned full marks."""
+        return self.score >= 0.999
+
+
+def normalise_text(value: str) -> str:
+    """Lower-case and collapse white space for text answers."""
+    return " ".join(str(value).split()).casefold()
+
+
+class QuestionType:
+    """Base class of question types."""
+
+    name = ""
+    label = ""
+
+    def parse(self, raw: LineDict, base: dict, report: Reporter) -> Question | None:
+        """Validate type-specific fields of ``raw`` and build the question."""
+        raise NotImplementedError
+
+    def presentation(self, question: Question, rng: random.Random) -> dict[str, Any]:
+        """Shuffled display order for one attempt (the rng is seeded per attempt)."""
+        return {}
+
+    def read_answer(self, question: Question, getlist: GetList) -> Any:
+        """Read this question's answer from submitted form values, or raise AnswerError."""
+        raise NotImplementedError
+
+    def grade(self, question: Question, answer: Any) -> Grade:
+        """Score an answer previously returned by :meth:`read_answer`."""
+        raise NotImplementedError
+
+    def field(self, question: Question) -> str:
+        """Form field name that carries this question's answer."""
+        return f"q-{question.id}"
+
+
+def _parse_options(raw: LineDict, report: Reporter) -> tuple[tuple[str, str], ...] | None:
+    options = raw.get("options")
+    if not isinstance(options, dict) or len(options) < 2:
+        report.error(
+            f"question '{raw.get('id')}': 'options' must map at least two keys to texts "
+            "(for example  a: First option)",
+            raw.line_of("options"),
+        )
+        return None
+    result = []
+    for key, text in options.items():
+        key = str(key)
+        if not OPTION_KEY.match(key) or not isinstance(text, (str, int, float)) or not str(text).strip():
+            report.error(
+                f"question '{raw.get('id')}': option '{key}' needs a short key "
+                "(letters, digits, - or _) and a non-empty text",
+                options.line_of(key) if isinstance(options, LineDict) else raw.line,
+            )
+            return None
+        result.append((key, str(text).strip()))
+    return tuple(result)
+
+
+class _ChoiceType(QuestionType):
+    multiple = False
+
+    def parse(self, raw, base, report):
+        options = _parse_options(raw, report)
+        if options is None:
+            return None
+        correct = raw.get("correct")
+        keys = [correct] if not isinstance(correct, list) else correct
+        keys = [str(key) for key in keys if key is not None and str(key).strip()]
+        line = raw.line_of("correct")
+        if not keys:
+            report.error(
+                f"question '{base['id']}' has no correct answer: add 'correct:' with "
+                + ("a list of option keys" if self.multiple else "one option key"),
+                line,
+            )
+            return None
+        if not self.multiple and (isinstance(correct, list) or len(keys) != 1):
+            report.error(
+                f"question '{base['id']}': a single-choice question has exactly one correct "
+                "option; use type: multiple for several",
+                line,
+            )
+            return None
+        unknown = [key for key in keys if key not in dict(options)]
+        if unknown:
+            report.error(
+                f"question '{base['id']}': correct answer(s) {', '.join(unknown)} are not "
+                f"among the options ({', '.join(k for k, _ in options)})",
+                line,
+            )
+            return None
+        return Question(**base, options=options, correct=frozenset(keys))
+
+    def presentation(self, question, rng):
+        order = [key for key, _ in question.options]
+        rng.shuffle(order)
+        return {"order": order}
+
+    def read_answer(self, question, getlist):
+        values = getlist(self.field(question))
+        valid = dict(question.options)
+        if not values:
+            raise AnswerError(f"question '{question.id}' has no answer")
+        if not self.multiple and len(values) != 1:
+            raise AnswerError(f"question '{question.id}' takes exactly one answer")
+        unknown = [value for value in values if value not in valid]
+        if unknown:
+            raise AnswerError(f"question '{question.id}' has no option '{unknown[0]}'")
+        return sorted(set(values))
+
+    def grade(self, question, answer):
+        picked = set(answer)
+        if not self.multiple:
+            return Grade(1.0 if picked == set(question.correct) else 0.0, {"picked": sorted(picked)})
+        share = 1 / len(question.correct)
+        right = len(picked & question.correct)
+        wrong = len(picked - question.correct)
+        score = max(0.0, min(1.0, (right - wrong) * share))
+        return Grade(round(score, 4), {"picked": sorted(picked), "right": right, "wrong": wrong})
+
+
+class SingleChoice(_ChoiceType):
+    name = "single"
+    label = "Single choice"
+
+
+class MultipleChoice(_ChoiceType):
+    name = "multiple"
+    label = "Multiple choice"
+    multiple = True
+
+
+class TrueFalse(QuestionType):
+    name = "truefalse"
+    label = "True or false"
+
+    def parse(self, raw, base, report):
+        correct = raw.get("correct")
+        if not isinstance(correct, bool):
+            report.error(
+                f"question '{base['id']}' has no correct answer: write 'correct: true' or "
+                "'correct: false'",
+                raw.line_of("correct"),
+            )
+            return None
+        return Question(**base, truth=correct)
+
+    def read_answer(self, question, getlist):
+        values = getlist(self.field(question))
+        if not values:
+            raise AnswerError(f"question '{question.id}' has no answer")
+        if len(values) != 1 or values[0] not in {"true", "false"}:
+            raise AnswerError(f"question '{question.id}' takes 'true' or 'false'")
+        return values[0] == "true"
+
+    def grade(self, question, answer):
+        return Grade(1.0 if answer is question.truth else 0.0, {"picked": answer})
+
+
+class TextAnswer(QuestionType):
+    name = "text"
+    label = "Short answer"
+    max_length = 200
+
+    def parse(self, raw, base, report):
+        answers = raw.get("answers")
+        if isinstance(answers, (str, int, float)):
+            answers = [answers]
+        cleaned = tuple(str(a).strip() for a in answers or [] if str(a).strip())
+        if not cleaned:
+            report.error(
+                f"question '{base['id']}' has no correct answer: add 'answers:' with a list "
+                "of accepted answers",
+                raw.line_of("answers"),
+            )
+            return None
+        return Question(**base, answers=cleaned)
+
+    def read_answer(self, question, getlist):
+        values = getlist(self.field(question))
+        if len(values) != 1 or not values[0].strip():
+            raise AnswerError(f"question '{question.id}' has no answer")
+        if len(values[0]) > self.max_length:
+            raise AnswerError(
+                f"the answer to question '{question.id}' is longer than {self.max_length} characters"
+            )
+        return values[0].strip()
+
+    def grade(self, question, answer):
+        accepted = {normalise_text(a) for a in question.answers}
+        return Grade(1.0 if normalise_text(answer) in accepted else 0.0, {"typed": answer})
+
+
+class Matching(QuestionType):
+    name = "matching"
+    label = "Matching"
+
+    def parse(self, raw, base, report):
+        pairs = raw.get("pairs")
+        line = raw.line_of("pairs")
+        valid = (
+            isinstance(pairs, list)
+            and len(pairs) >= 2
+            and all(isinstance(p, list) and len(p) == 2 and all(str(s).strip() for s in p) for p in pairs)
+        )
+        if not valid:
+            report.error(
+                f"question '{base['id']}': 'pairs' must be a list of at least two "
+                "[left, right] pairs",
+                line,
+            )
+            return None
+        cleaned = tuple((str(left).strip(), str(right).strip()) for left, right in pairs)
+        lefts = [left for left, _ in cleaned]
+        rights = [right for _, right in cleaned]
+        if len(set(lefts)) != len(lefts) or len(set(rights)) != len(rights):
+            report.error(f"question '{base['id']}': every left and right item must be different", line)
+            return None
+        return Question(**base, pairs=cleaned)
+
+    def presentation(self, question, rng):
+        lefts = list(range(len(question.pairs)))
+        rights = list(range(len(question.pairs)))
+        rng.shuffle(lefts)
+        rng.shuffle(rights)
+        return {"lefts": lefts, "rights": rights}
+
+    def field(self, question, index: int | None = None) -> str:
+        return f"q-{question.id}-{index}" if index is not None else f"q-{question.id}"
+
+    def read_answer(self, question, getlist):
+        chosen = []
+        for index in range(len(question.pairs)):
+            values = getlist(self.field(question, index))
+            if len(values) != 1 or not values[0].strip():
+                raise AnswerError(f"question '{question.id}': item {index + 1} is not matched")
+            try:
+                picked = int(values[0])
+            except ValueError:
+                raise AnswerError(f"question '{question.id}' has an invalid match") from None
+            if not 0 <= picked < len(question.pairs):
+                raise AnswerError(f"question '{question.id}' has no item {picked}")
+            chosen.append(picked)
+        return chosen
+
+    def grade(self, question, answer):
+        right = sum(1 for index, picked in enumerate(answer) if picked == index)
+        return Grade(round(right / len(question.pairs), 4), {"chosen": list(answer), "right": right})
+
+
+QUESTION_TYPES: dict[str, QuestionType] = {
+    kind.name: kind for kind in (SingleChoice(), MultipleChoice(), TrueFalse(), TextAnswer(), Matching())
+}
+
+
+def parse_question(raw: Any, report: Reporter, fallback_line: int) -> Question | None:
+    """Validate one question mapping from a module's ``quiz`` list."""
+    if not isinstance(raw, LineDict):
+        report.error("each quiz entry must be a mapping with id, type, prompt, ...", fallback_line)
+        return None
+    qid = str(raw.get("id") or "").strip()
+    if not QUESTION_ID.match(qid):
+        report.error(
+            "question needs an 'id' of lowercase letters, digits and hyphens "
+            f"(got '{raw.get('id')}')",
+            raw.line_of("id"),
+        )
+        return None
+    kind = QUESTION_TYPES.get(str(raw.get("type")))
+    if kind is None:
+        report.error(
+            f"question '{qid}': unknown type '{raw.get('type')}'; use one of "
+            + ", ".join(QUESTION_TYPES),
+            raw.line_of("type"),
+        )
+        return None
+    missing = [name for name in ("prompt", "explanation") if not str(raw.get(name) or "").strip()]
+    if missing:
+        report.error(f"question '{qid}' needs {' and '.join(missing)}", raw.line)
+        return None
+    base = {
+        "id": qid,
+        "type": kind.name,
+        "prompt": str(raw["prompt"]).strip(),
+        "explanation": str(raw["explanation"]).strip(),
+        "line": raw.line,
+    }
+    return kind.parse(raw, base, report)
+
+
+def grade_quiz(questions: tuple[Question, ...], answers: dict[str, Any]) -> tuple[float, dict[str, Grade]]:
+    """Grade every question; return the percentage score and each question's grade."""
+    grades = {q.id: q.kind.grade(q, answers[q.id]) for q in questions}
+    if not questions:
+        return 100.0, grades
+    percent = 100 * sum(g.score for g in grades.values()) / len(questions)
+    return round(percent, 1), grades
+
+
+def read_answers(questions: tuple[Question, ...], getlist: GetList) -> dict[str, Any]:
+    """Read every question's answer; raise AnswerError listing all problems."""
+    answers, problems = {}, []
+    for question in questions:
+        try:
+            answers[question.id] = question.kind.read_answer(question, getlist)
+        except AnswerError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise AnswerError("; ".join(problems))
+    return answers
+
+
+def presentations(questions: tuple[Question, ...], seed: int) -> dict[str, dict[str, Any]]:
+    """Display order of every question for the attempt seeded with ``seed``."""
+    rng = random.Random(seed)  # noqa: S311 - shuffling display order, not security  # nosec B311
+    return {q.id: q.kind.presentation(q, rng) for q in questions}
+
+
+def expected_fields(questions: tuple[Question, ...]) -> set[str]:
+    """Every form field name a complete submission of these questions may carry."""
+    names = set()
+    for question in questions:
+        if question.type == Matching.name:
+            names.update(Matching().field(question, i) for i in range(len(question.pairs)))
+        else:
+            names.add(question.kind.field(question))
+    return names

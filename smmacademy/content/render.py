@@ -1,0 +1,83 @@
+"""Markdown to sanitised HTML, with a table of contents and plain text for search."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+import markdown
+import nh3
+
+EXTENSIONS = ["toc", "tables", "fenced_code", "admonition", "sane_lists", "attr_list"]
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em",
+    "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd",
+    "li", "ol", "p", "pre", "s", "small", "span", "strong", "sub", "sup", "table", "tbody",
+    "td", "tfoot", "th", "thead", "tr", "u", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "*": {"id", "class", "title"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"align", "colspan", "rowspan"},
+    "th": {"align", "colspan", "rowspan", "scope"},
+    "ol": {"start"},
+}
+CALLOUT_KINDS = ("tip", "warning", "example", "note")
+_IMG_SRC = re.compile(r'(<img\b[^>]*\bsrc=")([^"]+)(")')
+_RELATIVE = re.compile(r"^(?![a-z][a-z0-9+.-]*:|/|#)", re.IGNORECASE)
+_TAGS = re.compile(r"<[^>]+>")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A rendered Markdown document."""
+
+    html: str
+    toc: tuple[tuple[int, str, str], ...]  # (level, anchor id, heading text)
+    text: str  # plain text, for search
+    images: tuple[str, ...]  # relative image paths the document refers to
+
+
+def _flatten(tokens, out):
+    for token in tokens:
+        out.append((token["level"], token["id"], html.unescape(token["name"])))
+        _flatten(token.get("children", []), out)
+    return out
+
+
+def render_markdown(source: str, asset_prefix: str = "") -> Rendered:
+    """Render trusted-but-sanitised Markdown.
+
+    Relative image paths are collected (so the loader can check the files
+    exist) and prefixed with ``asset_prefix`` so they are served from the
+    course folder.
+    """
+    md = markdown.Markdown(extensions=EXTENSIONS, extension_configs={"toc": {"toc_depth": "2-3"}})
+    raw_html = md.convert(source)
+    images = []
+
+    def _rewrite(match: re.Match) -> str:
+        src = html.unescape(match.group(2))
+        if _RELATIVE.match(src):
+            images.append(src)
+            src = asset_prefix + src
+        return match.group(1) + html.escape(src, quote=True) + match.group(3)
+
+    raw_html = _IMG_SRC.sub(_rewrite, raw_html)
+    clean = nh3.clean(
+        raw_html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )
+    toc = tuple(_flatten(md.toc_tokens, []))
+    text = html.unescape(_TAGS.sub(" ", clean))
+    return Rendered(clean, toc, " ".join(text.split()), tuple(images))
+
+
+def word_count(source: str) -> int:
+    """Words in a Markdown body, ignoring markup characters."""
+    return len(re.findall(r"[A-Za-z0-9][A-Za-z0-9'’-]*", source))

@@ -1,0 +1,140 @@
+"""Progress aggregation from stored rows and the catalog (no database access)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Iterable, Protocol
+
+NOT_STARTED = "not_started"
+IN_PROGRESS = "in_progress"
+COMPLETED = "completed"
+QUIZ_PASSED = "quiz_passed"
+DONE_STATES = (COMPLETED, QUIZ_PASSED)
+
+
+class ProgressRow(Protocol):
+    course_slug: str
+    module_slug: str
+    started_at: datetime
+    last_seen_at: datetime
+    completed_at: datetime | None
+    quiz_passed_at: datetime | None
+    best_score: float | None
+    latest_score: float | None
+    attempts: int
+
+
+def module_status(row: ProgressRow | None, has_quiz: bool) -> str:
+    """One of not_started, in_progress, completed, quiz_passed."""
+    if row is None:
+        return NOT_STARTED
+    if has_quiz:
+        return QUIZ_PASSED if row.quiz_passed_at else IN_PROGRESS
+    return COMPLETED if row.completed_at else IN_PROGRESS
+
+
+@dataclass(frozen=True)
+class CourseProgress:
+    course_slug: str
+    total: int
+    done: int
+    started: int
+    statuses: dict[str, str]  # module slug -> status
+    last_seen_at: datetime | None
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.done / self.total if self.total else 0.0
+
+    @property
+    def complete(self) -> bool:
+        return self.total > 0 and self.done == self.total
+
+    @property
+    def in_progress(self) -> bool:
+        return self.started > 0 and not self.complete
+
+
+def course_progress(
+    course, rows: dict[tuple[str, str], ProgressRow], module_slugs: Iterable[str] | None = None
+) -> CourseProgress:
+    """Summarise one learner's rows against the course's current modules.
+
+    Rows for modules that no longer exist are ignored here, so deleting a
+    module never breaks a page; they still show in history views. With
+    ``module_slugs`` only those modules count (e.g. department onboarding).
+    """
+    statuses, last_seen = {}, None
+    wanted = set(module_slugs) if module_slugs is not None else None
+    for module in course.modules:
+        if wanted is not None and module.slug not in wanted:
+            continue
+        row = rows.get((course.slug, module.slug))
+        statuses[module.slug] = module_status(row, module.has_quiz)
+        if row is not None and (last_seen is None or row.last_seen_at > last_seen):
+            last_seen = row.last_seen_at
+    done = sum(1 for s in statuses.values() if s in DONE_STATES)
+    started = sum(1 for s in statuses.values() if s != NOT_STARTED)
+    return CourseProgress(course.slug, len(course.modules), done, started, statuses, last_seen)
+
+
+def continue_point(courses: Iterable, rows: dict[tuple[str, str], ProgressRow]):
+    """The (course, module) to resume: the first unfinished module of the most recent course."""
+    latest = None
+    for row in rows.values():
+        if latest is None or row.last_seen_at > latest.last_seen_at:
+            latest = row
+    if latest is None:
+        return None
+    by_slug = {c.slug: c for c in courses}
+    course = by_slug.get(latest.course_slug)
+    if course is None:
+        return None
+    progress = course_progress(course, rows)
+    if progress.complete:
+        return None
+    current = course.module(latest.module_slug)
+    if current is not None and progress.statuses[current.slug] not in DONE_STATES:
+        return course, current
+    for module in course.modules:
+        if progress.statuses[module.slug] not in DONE_STATES:
+            return course, module
+    return None
+
+
+def missing_prerequisites(course, completed_courses: set[str]) -> list[str]:
+    """Slugs of the course's prerequisites the learner has not completed."""
+    return [slug for slug in course.prerequisites if slug not in completed_courses]
+
+
+def audience_matches(audience: Iterable[str], role: str, department: str) -> bool:
+    """True when an audience list names everyone, the role or the department."""
+    wanted = {a.casefold() for a in audience}
+    return "everyone" in wanted or role.casefold() in wanted or (bool(department) and department.casefold() in wanted)
+
+
+def course_audiences(course) -> tuple[str, ...]:
+    """Audiences named by the course and by any of its modules."""
+    return tuple(dict.fromkeys(course.audience + tuple(a for m in course.modules for a in m.audience)))
+
+
+def recommended_for_department(course, department: str) -> bool:
+    """True when the course or one of its modules names the department."""
+    return bool(department) and department.casefold() in {a.casefold() for a in course_audiences(course)}
+
+
+def onboarding_modules(course, department: str) -> list[str]:
+    """Slugs of a course's modules that onboard ``department``.
+
+    Empty unless at least one module names the department in its audience;
+    then the department's modules plus the modules meant for everyone.
+    """
+    if not department:
+        return []
+    target = department.casefold()
+    named = [m for m in course.modules if target in {a.casefold() for a in m.audience}]
+    if not named:
+        return []
+    return [m.slug for m in course.modules
+            if m in named or "everyone" in {a.casefold() for a in m.audience}]

@@ -1,0 +1,74 @@
+"""Assemble an assessment result for display (pure: used by learners, managers and HR)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import scoring
+from .charts import radar
+
+
+@dataclass
+class CompetencyRow:
+    id: str
+    name: str
+    level: float | None
+    target: int
+    weight: int
+    evidence: float | None
+    evidence_note: str
+    overconfident: bool
+    modules: list = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    profile_id: str
+    profile_name: str
+    fits: list[tuple[str, str, float, str]]  # (id, name, fit, band)
+    best: dict
+    rows: list[CompetencyRow]
+    gaps: list[CompetencyRow]
+    strengths: list[CompetencyRow]
+    chart_svg: str
+
+
+def build_report(snapshot: dict, result: dict, profile_id: str | None, modules_for, chart_title: str = "",
+                 labels: dict[str, str] | None = None) -> Report:
+    """Build the report against ``profile_id`` (default: best fit, else nearest).
+
+    ``modules_for(competency_id)`` returns the modules that develop it.
+    """
+    profiles = snapshot["profiles"]
+    if profile_id not in profiles:
+        profile_id = result["best"]["profile"] or result["best"]["nearest"]
+    targets = profiles[profile_id]["targets"]
+    levels = result["levels"]
+    evidence = result.get("evidence", {})
+    rows = []
+    for cid, info in snapshot["competencies"].items():
+        target, weight = targets.get(cid, [0, 0])
+        found = evidence.get(cid) or {}
+        level_e = found.get("level")
+        note = found.get("note") or (
+            f"{found['passed']} of {found['total']} quizzes passed" if "passed" in found and found.get("total") else ""
+        )
+        rows.append(
+            CompetencyRow(cid, info["name"], levels.get(cid), target, weight, level_e, note,
+                          scoring.overconfident(levels.get(cid), level_e), list(modules_for(cid)))
+        )
+    gap_entries, strength_entries = scoring.gaps_and_strengths(levels, targets)
+    by_id = {r.id: r for r in rows}
+    gaps = [by_id[e["competency"]] for e in gap_entries if e["competency"] in by_id]
+    strengths = [by_id[e["competency"]] for e in strength_entries if e["competency"] in by_id]
+    fits = [(pid, p["name"], result["fits"][pid]["fit"], result["fits"][pid]["band"]) for pid, p in profiles.items()]
+    names = labels or {}
+    svg = radar(
+        [names.get(r.id, r.name) for r in rows],
+        [
+            (profiles[profile_id]["name"] + " target", [float(r.target) for r in rows], "target"),
+            ("Self-rating", [r.level or 0.0 for r in rows], "self"),
+        ],
+        title=chart_title,
+    )
+    return Report(profile_id, profiles[profile_id]["name"], fits, result["best"], rows, gaps, strengths, svg)

@@ -1,0 +1,51 @@
+"""Friendly error pages: they say what went wrong and never show a traceback."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from .extensions import db
+
+TITLES = {
+    400: "The request could not be used",
+    403: "You do not have access to this page",
+    404: "Page not found",
+    405: "This action is not allowed here",
+    413: "The upload is too large",
+    429: "Too many attempts",
+    500: "Something went wrong on our side",
+}
+
+
+def render_error(status: int, message: str | None = None):
+    """Render the error page for ``status`` with an optional explanation."""
+    title = _(TITLES.get(status, "Error"))
+    return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def init_app(app: Flask) -> None:
+    """Register the handlers for HTTP errors, CSRF failures and crashes."""
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return render_error(
+            400,
+            _("The form expired or was not sent from this site (%(reason)s). "
+              "Go back, reload the page and try again.", reason=error.description),
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code and error.code < 400:
+            return error
+        description = error.description if error.code in (400, 429) else None
+        return render_error(error.code or 500, description)
+
+    @app.errorhandler(Exception)
+    def crash(error: Exception):
+        db.session.rollback()
+        app.logger.exception("unhandled error")
+        return render_error(500, _("The problem has been logged. Please try again in a moment."))

@@ -1,0 +1,253 @@
+"""Views: catalog, course and module pages, quizzes, search and certificates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import abort, current_app, flash, redirect, render_template, request, send_from_directory, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..catalog_state import get_catalog
+from ..content.catalog import ASSET_SUFFIXES, EVERYONE, ROLES
+from ..content.questions import presentations
+from ..domain.progress import course_audiences, course_progress, missing_prerequisites, recommended_for_department
+from ..errors import render_error
+from ..extensions import db
+from ..models import Certificate, QuizAttempt
+from ..security import login_required, public
+from ..services import learning
+from . import bp
+
+
+def _course_or_404(course_slug: str):
+    course = get_catalog().courses.get(course_slug)
+    if course is None:
+        abort(404)
+    return course
+
+
+def _language() -> str:
+    locale = get_locale()
+    return locale.language if locale else "en"
+
+
+def _assigned_slugs() -> set[str]:
+    from ..services.assignments import open_course_slugs
+
+    return open_course_slugs(current_user.id)
+
+
+@bp.route("/courses")
+@login_required
+def catalog():
+    catalog = get_catalog()
+    rows = learning.progress_rows(current_user.id)
+    audience = request.args.get("audience", "")
+    department = current_user.department_name
+    assigned = _assigned_slugs()
+    items = []
+    for course in catalog.courses.values():
+        if audience and audience.casefold() not in {a.casefold() for a in course_audiences(course)}:
+            continue
+        items.append(
+            {
+                "course": course,
+                "progress": course_progress(course, rows),
+                "assigned": course.slug in assigned,
+                "recommended": recommended_for_department(course, department),
+            }
+        )
+    audiences = sorted(
+        {a for c in catalog.courses.values() for a in course_audiences(c)} - {EVERYONE},
+        key=lambda a: (a not in ROLES, a.lower()),
+    )
+    return render_template("learn/catalog.html", items=items, audiences=audiences, audience=audience)
+
+
+@bp.route("/courses/<course_slug>")
+@login_required
+def course(course_slug: str):
+    catalog = get_catalog()
+    course = _course_or_404(course_slug)
+    rows = learning.progress_rows(current_user.id)
+    missing = missing_prerequisites(course, learning.completed_courses(catalog, rows))
+    certificate = db.session.scalar(
+        select(Certificate).where(Certificate.user_id == current_user.id, Certificate.course_slug == course.slug)
+    )
+    return render_template(
+        "learn/course.html",
+        course=course,
+        progress=course_progress(course, rows),
+        rows=rows,
+        missing=[catalog.courses[s] for s in missing],
+        catalog_titles={slug: c.title for slug, c in catalog.courses.items()},
+        certificate=certificate,
+        language=_language(),
+    )
+
+
+def _blocked_by_prerequisites(course):
+    catalog = get_catalog()
+    rows = learning.progress_rows(current_user.id)
+    missing = missing_prerequisites(course, learning.completed_courses(catalog, rows))
+    if not missing:
+        return None
+    titles = ", ".join(catalog.courses[s].title for s in missing)
+    return render_template("learn/locked.html", course=course, missing=[catalog.courses[s] for s in missing],
+                           message=_("Complete %(titles)s before you start this course.", titles=titles)), 403
+
+
+@bp.route("/courses/<course_slug>/<module_slug>")
+@login_required
+def module(course_slug: str, module_slug: str):
+    course = _course_or_404(course_slug)
+    module = course.module(module_slug)
+    if module is None:
+        abort(404)
+    blocked = _blocked_by_prerequisites(course)
+    if blocked:
+        return blocked
+    learning.record_view(current_user, module)
+    rows = learning.progress_rows(current_user.id)
+    text = module.text_for(_language())
+    ticket = token = None
+    if module.has_quiz:
+        ticket, token = learning.new_ticket(current_app.config["SECRET_KEY"], current_user, module)
+    attempts = db.session.scalars(QuizAttempt.for_module(current_user.id, course.slug, module.slug).limit(10)).all()
+    previous, following = course.neighbours(module.slug)
+    return render_template(
+        "learn/module.html",
+        course=course,
+        module=module,
+        position=course.modules.index(module) + 1,
+        text=text,
+        row=rows.get((course.slug, module.slug)),
+        status=course_progress(course, rows).statuses[module.slug],
+        order=presentations(text.questions, ticket.seed) if ticket else {},
+        token=token,
+        attempts=attempts,
+        previous=previous,
+        following=following,
+    )
+
+
+@bp.route("/courses/<course_slug>/<module_slug>/read", methods=["POST"])
+@login_required
+def mark_read(course_slug: str, module_slug: str):
+    course = _course_or_404(course_slug)
+    module = course.module(module_slug)
+    if module is None:
+        abort(404)
+    if module.has_quiz:
+        return render_error(400, _("This module is completed by passing its quiz, not by marking it as read."))
+    blocked = _blocked_by_prerequisites(course)
+    if blocked:
+        return blocked
+    certificate = learning.mark_read(current_user, get_catalog(), module)
+    flash(_("Module marked as read."), "success")
+    if certificate:
+        flash(_("You completed the course. Your certificate is ready."), "success")
+        return redirect(url_for("learn.certificate", code=certificate.code))
+    _, following = course.neighbours(module.slug)
+    if following:
+        return redirect(url_for("learn.module", course_slug=course.slug, module_slug=following.slug))
+    return redirect(url_for("learn.course", course_slug=course.slug))
+
+
+@bp.route("/courses/<course_slug>/<module_slug>/quiz", methods=["POST"])
+@login_required
+def submit_quiz(course_slug: str, module_slug: str):
+    course = _course_or_404(course_slug)
+    module = course.module(module_slug)
+    if module is None:
+        abort(404)
+    if not module.has_quiz:
+        return render_error(400, _("This module has no quiz."))
+    blocked = _blocked_by_prerequisites(course)
+    if blocked:
+        return blocked
+    try:
+        ticket = learning.read_ticket(current_app.config["SECRET_KEY"], request.form.get("attempt", ""), current_user, module)
+        attempt, fresh, certificate = learning.submit_quiz(
+            current_user, get_catalog(), module, ticket, set(request.form.keys()), request.form.getlist
+        )
+    except learning.SubmissionError as error:
+        return render_error(400, str(error))
+    if fresh:
+        if attempt.passed:
+            flash(_("Passed with %(score)s%%.", score=f"{attempt.score:g}"), "success")
+        else:
+            flash(_("%(score)s%% — the pass mark is %(mark)s%%. Review your answers and try again.",
+                    score=f"{attempt.score:g}", mark=attempt.pass_mark), "error")
+    else:
+        flash(_("This attempt was already submitted; here is its result."), "info")
+    if certificate:
+        flash(_("You completed the course. Your certificate is ready."), "success")
+    return redirect(url_for("learn.attempt", course_slug=course.slug, module_slug=module.slug, attempt_id=attempt.id))
+
+
+@bp.route("/courses/<course_slug>/<module_slug>/attempts/<int:attempt_id>")
+@login_required
+def attempt(course_slug: str, module_slug: str, attempt_id: int):
+    attempt = db.session.get(QuizAttempt, attempt_id)
+    if attempt is None or attempt.course_slug != course_slug or attempt.module_slug != module_slug:
+        abort(404)
+    if attempt.user_id != current_user.id:
+        abort(403)
+    course = get_catalog().courses.get(course_slug)
+    module = course.module(module_slug) if course else None
+    questions = module.text_for(_language()).questions if module else ()
+    answered = [q for q in questions if q.id in attempt.answers]
+    certificate = db.session.scalar(
+        select(Certificate).where(Certificate.user_id == current_user.id, Certificate.course_slug == course_slug)
+    )
+    return render_template(
+        "learn/attempt.html",
+        attempt=attempt,
+        course=course,
+        module=module,
+        questions=answered,
+        order=presentations(tuple(answered), attempt.seed),
+        certificate=certificate,
+    )
+
+
+@bp.route("/search")
+@login_required
+def search():
+    query = request.args.get("q", "").strip()[:200]
+    hits = get_catalog().search(query) if query else []
+    return render_template("learn/search.html", query=query, hits=hits)
+
+
+@bp.route("/learn/assets/<course_slug>/<path:filename>")
+@login_required
+def asset(course_slug: str, filename: str):
+    course = _course_or_404(course_slug)
+    if Path(filename).suffix.lower() not in ASSET_SUFFIXES:
+        abort(404)
+    return send_from_directory(course.path, filename, max_age=3600)
+
+
+@bp.route("/certificates/<code>")
+@login_required
+def certificate(code: str):
+    certificate = db.session.scalar(select(Certificate).where(Certificate.code == code.upper()))
+    if certificate is None:
+        abort(404)
+    if certificate.user_id != current_user.id and not current_user.has_role("admin"):
+        abort(403)
+    return render_template("learn/certificate.html", certificate=certificate)
+
+
+@bp.route("/verify", methods=["GET"])
+@bp.route("/verify/<code>")
+@public
+def verify(code: str | None = None):
+    code = (code or request.args.get("code", "")).strip().upper()[:32]
+    certificate = db.session.scalar(select(Certificate).where(Certificate.code == code)) if code else None
+    status = 404 if code and certificate is None else 200
+    return render_template("learn/verify.html", code=code, certificate=certificate), status

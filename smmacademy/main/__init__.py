@@ -1,0 +1,7 @@
+"""The learner's home page."""
+
+from flask import Blueprint
+
+bp = Blueprint("main", __name__)
+
+from . import routes  # noqa: E402,F401

@@ -1,0 +1,1 @@
+"""The home page has no forms; kept so every blueprint has the same shape."""

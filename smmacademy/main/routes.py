@@ -1,0 +1,55 @@
+"""Views: the start page."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import redirect, render_template, url_for
+from flask_login import current_user
+
+from ..catalog_state import get_catalog
+from ..domain.progress import continue_point, course_progress
+from ..extensions import db
+from ..models import Assessment, Assignment, User
+from ..security import login_required, public
+from ..services import learning
+from . import bp
+
+
+@bp.route("/")
+@public
+def index():
+    if db.session.scalar(User.admin_exists()) is None:
+        return redirect(url_for("auth.setup"))
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    return redirect(url_for("main.home"))
+
+
+@bp.route("/home")
+@login_required
+def home():
+    catalog = get_catalog()
+    rows = learning.progress_rows(current_user.id)
+    assignments = []
+    for assignment in db.session.scalars(Assignment.open_for(current_user.id)):
+        course = catalog.courses.get(assignment.course_slug or "")
+        progress = course_progress(course, rows, assignment.module_slugs) if course else None
+        assignments.append({"assignment": assignment, "course": course, "progress": progress})
+    in_progress = [
+        (course, course_progress(course, rows))
+        for course in catalog.courses.values()
+        if course_progress(course, rows).in_progress
+    ]
+    latest = db.session.scalars(Assessment.history_for(current_user.id).limit(1)).first()
+    return render_template(
+        "main/home.html",
+        resume=continue_point(catalog.courses.values(), rows),
+        assignments=assignments,
+        in_progress=in_progress,
+        attempts=db.session.scalars(learning.recent_attempts(current_user.id)).all(),
+        certificates=db.session.scalars(learning.certificates_for(current_user.id)).all(),
+        latest_assessment=latest,
+        catalog=catalog,
+        today=date.today(),
+    )

@@ -1,0 +1,18 @@
+"""Database models. Import from here: ``from smmacademy.models import User``."""
+
+from .assessment import Assessment
+from .assignment import Assignment
+from .learning import Certificate, ModuleProgress, QuizAttempt
+from .user import ROLES, Department, LoginAttempt, User
+
+__all__ = [
+    "ROLES",
+    "Assessment",
+    "Assignment",
+    "Certificate",
+    "Department",
+    "LoginAttempt",
+    "ModuleProgress",
+    "QuizAttempt",
+    "User",
+]

@@ -1,0 +1,95 @@
+"""Learning records: module progress, quiz attempts and certificates.
+
+Content is referred to by stable slugs and question ids, never by database
+ids, so editing or deleting a file in ``courses/`` never breaks old records.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import UTCDateTime, utcnow
+
+
+class ModuleProgress(db.Model):
+    """One learner's state in one module."""
+
+    __tablename__ = "module_progress"
+    __table_args__ = (UniqueConstraint("user_id", "course_slug", "module_slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    course_slug: Mapped[str] = mapped_column(String(100))
+    module_slug: Mapped[str] = mapped_column(String(100))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    quiz_passed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    best_score: Mapped[float | None]
+    latest_score: Mapped[float | None]
+    attempts: Mapped[int] = mapped_column(default=0)
+
+    @staticmethod
+    def for_user(user_id: int, course_slug: str | None = None):
+        """Statement for a learner's progress rows, optionally in one course."""
+        stmt = select(ModuleProgress).where(ModuleProgress.user_id == user_id)
+        if course_slug:
+            stmt = stmt.where(ModuleProgress.course_slug == course_slug)
+        return stmt
+
+
+class QuizAttempt(db.Model):
+    """One submitted quiz attempt with its answers and the seed of its shuffle."""
+
+    __tablename__ = "quiz_attempts"
+    __table_args__ = (Index("ix_quiz_attempts_user_module", "user_id", "course_slug", "module_slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The nonce handed out with the quiz form: a resubmission finds the row.
+    nonce: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    course_slug: Mapped[str] = mapped_column(String(100))
+    module_slug: Mapped[str] = mapped_column(String(100))
+    seed: Mapped[int]
+    answers: Mapped[dict] = mapped_column(JSON)
+    grades: Mapped[dict] = mapped_column(JSON)
+    score: Mapped[float]
+    pass_mark: Mapped[int]
+    passed: Mapped[bool]
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    @staticmethod
+    def for_module(user_id: int, course_slug: str, module_slug: str):
+        """Statement for a learner's attempts at one quiz, newest first."""
+        return (
+            select(QuizAttempt)
+            .where(
+                QuizAttempt.user_id == user_id,
+                QuizAttempt.course_slug == course_slug,
+                QuizAttempt.module_slug == module_slug,
+            )
+            .order_by(QuizAttempt.submitted_at.desc(), QuizAttempt.id.desc())
+        )
+
+
+class Certificate(db.Model):
+    """Issued when a learner completes every module of a course."""
+
+    __tablename__ = "certificates"
+    __table_args__ = (UniqueConstraint("user_id", "course_slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    course_slug: Mapped[str] = mapped_column(String(100))
+    # Snapshots: the certificate reads the same after the course is renamed.
+    course_title: Mapped[str] = mapped_column(String(300))
+    holder_name: Mapped[str] = mapped_column(String(200))
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user = relationship("User")

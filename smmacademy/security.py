@@ -1,0 +1,132 @@
+"""Access policy, safe redirects and security headers.
+
+Every view declares who may use it with one of the decorators below. A view
+without a declaration is refused (deny by default), and the access test walks
+every URL rule to check the table.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import Callable
+from urllib.parse import urlsplit
+
+from flask import Flask, abort, current_app, redirect, request, url_for
+from flask_login import current_user
+
+from .extensions import db, login_manager
+
+ACCESS_ATTRIBUTE = "access_policy"
+PUBLIC = "public"
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def public(view: Callable) -> Callable:
+    """Mark a view as open to everyone, signed in or not."""
+    setattr(view, ACCESS_ATTRIBUTE, PUBLIC)
+    return view
+
+
+def role_required(*roles: str) -> Callable:
+    """Allow signed-in users holding one of ``roles`` (admins pass every check).
+
+    Anonymous visitors are sent to the login page; others get 403.
+    """
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if not current_user.has_role(*roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        setattr(wrapped, ACCESS_ATTRIBUTE, tuple(roles))
+        return wrapped
+
+    return decorator
+
+
+def login_required(view: Callable) -> Callable:
+    """Allow any signed-in user."""
+    from .models import ROLES
+
+    return role_required(*ROLES)(view)
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """Return ``target`` when it is a path on this site, else ``fallback``."""
+    if not target:
+        return fallback
+    target = target.strip()
+    parts = urlsplit(target)
+    if (
+        parts.scheme
+        or parts.netloc
+        or not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target
+        or any(ord(ch) < 32 for ch in target)
+    ):
+        return fallback
+    return target
+
+
+def _enforce_declared_access():
+    """Refuse any view that did not declare its access policy."""
+    if request.endpoint is None or request.endpoint == "static":
+        return None
+    view = current_app.view_functions.get(request.endpoint)
+    if view is not None and getattr(view, ACCESS_ATTRIBUTE, None) is None:
+        current_app.logger.error("view %s declares no access policy", request.endpoint)
+        abort(403)
+    return None
+
+
+def _security_headers(response):
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    if current_user.is_authenticated and response.mimetype == "text/html":
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Install the login manager settings, the default-deny guard and headers."""
+    from .models import User
+
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+    app.before_request(_enforce_declared_access)
+    app.after_request(_security_headers)

@@ -1,0 +1,113 @@
+"""Self-assessment drafts, submission, evidence and who may see results."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from ..content.catalog import Catalog
+from ..content.framework import Framework
+from ..domain import scoring
+from ..extensions import db
+from ..models import Assessment, ModuleProgress, User
+from ..models.base import utcnow
+
+
+def draft_for(user: User) -> Assessment | None:
+    """The learner's unfinished assessment, if any."""
+    return db.session.scalar(Assessment.draft_for(user.id))
+
+
+def start(user: User, framework: Framework) -> Assessment:
+    """Return the open draft or create a new one against the current framework."""
+    draft = draft_for(user)
+    if draft is None:
+        draft = Assessment(user_id=user.id, ratings={}, framework_version=framework.version)
+        db.session.add(draft)
+        db.session.commit()
+    return draft
+
+
+def save_area(assessment: Assessment, framework: Framework, area_id: str, submitted: dict[str, str]) -> None:
+    """Store the ratings of one area; every statement of the area is required.
+
+    Raises RatingError (nothing stored) for missing, unknown or out-of-range values.
+    """
+    area = next((a for a in framework.areas if a.id == area_id), None)
+    if area is None:
+        raise scoring.RatingError(f"unknown area '{area_id}'")
+    expected = [s.id for cid in area.competency_ids for s in framework.competencies[cid].statements]
+    unknown = sorted(set(submitted) - set(expected))
+    if unknown:
+        raise scoring.RatingError(f"statement(s) {', '.join(unknown[:5])} do not belong to this page")
+    missing = [sid for sid in expected if not str(submitted.get(sid, "")).strip()]
+    if missing:
+        raise scoring.RatingError(f"{len(missing)} statement(s) on this page are not rated yet")
+    clean = scoring.validate_ratings(framework.snapshot(), submitted, require_all=False)
+    ratings = dict(assessment.ratings or {})
+    ratings.update(clean)
+    assessment.ratings = ratings
+    assessment.updated_at = utcnow()
+    db.session.commit()
+
+
+def evidence_from_progress(catalog: Catalog, rows: list[ModuleProgress]) -> dict[str, dict]:
+    """Per competency: quizzes passed and attempted among modules tagged with it."""
+    by_module = {(r.course_slug, r.module_slug): r for r in rows}
+    evidence = {}
+    framework = catalog.framework
+    for cid in framework.competencies if framework else ():
+        modules = [m for m in catalog.modules_for_competency(cid) if m.has_quiz]
+        states = [by_module.get((m.course_slug, m.slug)) for m in modules]
+        passed = sum(1 for r in states if r is not None and r.quiz_passed_at)
+        attempted = sum(1 for r in states if r is not None and r.attempts)
+        evidence[cid] = {
+            "passed": passed,
+            "attempted": attempted,
+            "total": len(modules),
+            "level": scoring.evidence_level(passed, len(modules), attempted),
+        }
+    return evidence
+
+
+def submit(assessment: Assessment, framework: Framework, catalog: Catalog) -> Assessment:
+    """Score a complete draft and freeze it with a framework snapshot and evidence."""
+    if assessment.framework_version != framework.version:
+        # Ratings of statements that no longer exist are dropped; the person
+        # is asked to rate any new statements before submitting.
+        known = set(framework.statements)
+        assessment.ratings = {k: v for k, v in (assessment.ratings or {}).items() if k in known}
+        assessment.framework_version = framework.version
+    snapshot = framework.snapshot()
+    result = scoring.score(snapshot, assessment.ratings or {})
+    if assessment.user_id:
+        rows = db.session.scalars(ModuleProgress.for_user(assessment.user_id)).all()
+        result["evidence"] = evidence_from_progress(catalog, rows)
+        result["evidence_source"] = "quizzes"
+    assessment.framework = snapshot
+    assessment.result = result
+    assessment.best_profile = result["best"]["profile"]
+    assessment.best_band = result["best"]["band"]
+    assessment.submitted_at = utcnow()
+    db.session.commit()
+    return assessment
+
+
+def can_view(viewer: User, owner_id: int | None) -> bool:
+    """The person, anyone above them in the line (their managers) and admins."""
+    if viewer.role == "admin" or viewer.id == owner_id:
+        return True
+    if owner_id is None:
+        return viewer.role == "hr"
+    return viewer.role == "manager" and is_in_branch(viewer.id, owner_id)
+
+
+def is_in_branch(manager_id: int, person_id: int) -> bool:
+    """True when ``person_id`` reports to ``manager_id`` directly or through others."""
+    seen: set[int] = set()
+    current = db.session.scalar(select(User.manager_id).where(User.id == person_id))
+    while current is not None and current not in seen:
+        if current == manager_id:
+            return True
+        seen.add(current)
+        current = db.session.scalar(select(User.manager_id).where(User.id == current))
+    return False

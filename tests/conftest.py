@@ -1,0 +1,121 @@
+"""Shared fixtures: an app with a fresh database per test, clients, factories."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from smmacademy import create_app
+from smmacademy.extensions import db
+from smmacademy.models import User
+from smmacademy.services import accounts
+
+FIXTURE_COURSES = Path(__file__).parent / "fixtures" / "courses"
+REAL_COURSES = Path(__file__).parent.parent / "courses"
+PASSWORD = "correct-horse-battery"
+_counter = itertools.count(1)
+
+
+def _database_url(tmp_path: Path) -> str:
+    """SQLite file per test, or the PostgreSQL server named by TEST_DATABASE_URL."""
+    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.sqlite'}"
+
+
+@pytest.fixture
+def courses_dir(tmp_path) -> Path:
+    """A writable copy of the fixture course tree (tests may edit it)."""
+    target = tmp_path / "courses"
+    shutil.copytree(FIXTURE_COURSES, target)
+    shutil.copy(REAL_COURSES / "competencies.yml", target / "competencies.yml")
+    return target
+
+
+@pytest.fixture
+def app_config(tmp_path, courses_dir) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-that-is-long-enough-000",
+        "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path),
+        "SMMACADEMY_COURSES": str(courses_dir),
+        "WTF_CSRF_ENABLED": False,
+    }
+
+
+@pytest.fixture
+def app(app_config):
+    app = create_app(app_config)
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+            db.session.commit()
+        db.create_all()
+        accounts.ensure_departments()
+        yield app
+        db.session.remove()
+        db.drop_all()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(app):
+    """Factory: ``make_user(role="manager", department="PR", manager=u)`` with unique defaults."""
+
+    def factory(role: str = "learner", department: str | None = None, manager: User | None = None,
+                password: str = PASSWORD, **fields) -> User:
+        number = next(_counter)
+        user = accounts.create_user(
+            fields.pop("email", f"{role}{number}@example.com"),
+            fields.pop("full_name", f"{role.title()} Person {number}"),
+            role,
+            password,
+            department=accounts.department_by_name(department) if department else None,
+            manager=manager,
+            **fields,
+        )
+        return user
+
+    return factory
+
+
+def login(client, user_or_email, password: str = PASSWORD, follow: bool = False):
+    """Sign in through the real login form."""
+    email = user_or_email if isinstance(user_or_email, str) else user_or_email.email
+    return client.post("/login", data={"email": email, "password": password}, follow_redirects=follow)
+
+
+@pytest.fixture
+def login_as(client, make_user):
+    """Create a user with ``role`` and sign them in; returns the user."""
+
+    def do(role: str = "learner", **fields) -> User:
+        user = make_user(role, **fields)
+        response = login(client, user)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    return do
+
+
+CSRF_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token(html: str) -> str:
+    """The CSRF token embedded in a rendered form."""
+    match = CSRF_INPUT.search(html)
+    assert match, "no csrf token in page"
+    return match.group(1) or match.group(2)
