@@ -82,8 +82,14 @@ def load_demo(password: str) -> list[tuple[str, str, str]]:
         user = db.session.scalar(User.by_email(email))
         if user is None:
             user = accounts.create_user(
-                email, name, role, password, department=accounts.department_by_name(department), job_title=title,
-                manager=people.get(manager) if manager else None, commit=False,
+                email,
+                name,
+                role,
+                password,
+                department=accounts.department_by_name(department),
+                job_title=title,
+                manager=people.get(manager) if manager else None,
+                commit=False,
             )
         else:
             user.set_password(password)

@@ -33,8 +33,10 @@ def init_app(app: Flask) -> None:
     def csrf_error(error: CSRFError):
         return render_error(
             400,
-            _("The form expired or was not sent from this site (%(reason)s). "
-              "Go back, reload the page and try again.", reason=error.description),
+            _(
+                "The form expired or was not sent from this site (%(reason)s). Go back, reload the page and try again.",
+                reason=error.description,
+            ),
         )
 
     @app.errorhandler(HTTPException)

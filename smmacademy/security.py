@@ -7,8 +7,8 @@ every URL rule to check the table.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
-from typing import Callable
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, redirect, request, url_for

@@ -44,6 +44,8 @@ def app_config(tmp_path, courses_dir) -> dict:
         "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path),
         "SMMACADEMY_COURSES": str(courses_dir),
         "WTF_CSRF_ENABLED": False,
+        # Real scrypt, lower cost: the suite creates hundreds of accounts.
+        "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
     }
 
 
@@ -75,8 +77,13 @@ def runner(app):
 def make_user(app):
     """Factory: ``make_user(role="manager", department="PR", manager=u)`` with unique defaults."""
 
-    def factory(role: str = "learner", department: str | None = None, manager: User | None = None,
-                password: str = PASSWORD, **fields) -> User:
+    def factory(
+        role: str = "learner",
+        department: str | None = None,
+        manager: User | None = None,
+        password: str = PASSWORD,
+        **fields,
+    ) -> User:
         number = next(_counter)
         user = accounts.create_user(
             fields.pop("email", f"{role}{number}@example.com"),

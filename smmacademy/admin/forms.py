@@ -3,19 +3,21 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField
+from wtforms import BooleanField, EmailField, HiddenField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from ..services.accounts import EMAIL
 from ..templating import ROLE_LABELS
 
-ROLE_CHOICES = [(role, ROLE_LABELS[role]) for role in ("learner", "manager", "hr", "admin")]
+ROLE_CHOICES = [SelectChoice(role, ROLE_LABELS[role]) for role in ("learner", "manager", "hr", "admin")]
 
 
 class UserForm(FlaskForm):
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
-    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254),
-                                                 Regexp(EMAIL, message=_l("Enter a valid email address."))])
+    email = EmailField(
+        _l("Email"),
+        validators=[DataRequired(), Length(max=254), Regexp(EMAIL, message=_l("Enter a valid email address."))],
+    )
     role = SelectField(_l("Role"), choices=ROLE_CHOICES)
     department_id = SelectField(_l("Department"), coerce=int, validators=[Optional()])
     job_title = StringField(_l("Job title"), validators=[Optional(), Length(max=200)])
@@ -32,7 +34,7 @@ class ImportUploadForm(FlaskForm):
 
 
 class ImportConfirmForm(FlaskForm):
-    data = HiddenField(validators=[DataRequired()])
+    payload = HiddenField(validators=[DataRequired()])
 
 
 class ConfirmForm(FlaskForm):

@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
+from wtforms import SelectChoice
 
 from ..errors import render_error
 from ..extensions import db
@@ -21,12 +22,12 @@ PAGE_SIZE = 50
 
 def _fill_choices(form: UserForm, editing: User | None = None) -> None:
     departments = db.session.scalars(Department.ordered()).all()
-    form.department_id.choices = [(0, _("— none —"))] + [(d.id, d.name) for d in departments]
+    form.department_id.choices = [SelectChoice(0, _("— none —"))] + [SelectChoice(d.id, d.name) for d in departments]
     managers = db.session.scalars(
         select(User).where(User.active.is_(True), User.role.in_(("manager", "admin"))).order_by(User.full_name)
     ).all()
-    form.manager_id.choices = [(0, _("— none —"))] + [
-        (m.id, f"{m.full_name} ({m.email})") for m in managers if editing is None or m.id != editing.id
+    form.manager_id.choices = [SelectChoice(0, _("— none —"))] + [
+        SelectChoice(m.id, f"{m.full_name} ({m.email})") for m in managers if editing is None or m.id != editing.id
     ]
 
 
@@ -59,9 +60,16 @@ def users():
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     people = db.session.scalars(stmt.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     return render_template(
-        "admin/users.html", people=people, query=query, role=role, department_id=department_id,
-        departments=db.session.scalars(Department.ordered()).all(), page=page,
-        pages=max(1, -(-total // PAGE_SIZE)), total=total, roles=ROLES,
+        "admin/users.html",
+        people=people,
+        query=query,
+        role=role,
+        department_id=department_id,
+        departments=db.session.scalars(Department.ordered()).all(),
+        page=page,
+        pages=max(1, -(-total // PAGE_SIZE)),
+        total=total,
+        roles=ROLES,
     )
 
 
@@ -109,8 +117,9 @@ def edit_user(user_id: int):
                 sync_onboarding(user)
             flash(_("Saved %(name)s.", name=user.full_name), "success")
             return redirect(url_for("admin.users"))
-    return render_template("admin/user_form.html", form=form, user=user,
-                           confirm=ConfirmForm()), 400 if form.errors else 200
+    return render_template(
+        "admin/user_form.html", form=form, user=user, confirm=ConfirmForm()
+    ), 400 if form.errors else 200
 
 
 @bp.route("/users/<int:user_id>/active", methods=["POST"])
@@ -123,8 +132,11 @@ def toggle_active(user_id: int):
         return render_error(400, _("You cannot deactivate your own account."))
     user.active = not user.active
     db.session.commit()
-    message = _("%(name)s can sign in again.", name=user.full_name) if user.active else _(
-        "%(name)s is deactivated: they cannot sign in, and their learning history is kept.", name=user.full_name)
+    message = (
+        _("%(name)s can sign in again.", name=user.full_name)
+        if user.active
+        else _("%(name)s is deactivated: they cannot sign in, and their learning history is kept.", name=user.full_name)
+    )
     flash(message, "success")
     return redirect(url_for("admin.edit_user", user_id=user.id))
 
@@ -155,9 +167,12 @@ def departments():
             db.session.commit()
             flash(_("Added %(name)s.", name=name), "success")
             return redirect(url_for("admin.departments"))
-    counts = dict(db.session.execute(select(User.department_id, func.count(User.id)).group_by(User.department_id)).all())
-    return render_template("admin/departments.html", form=form, counts=counts,
-                           departments=db.session.scalars(Department.ordered()).all()), 400 if form.errors else 200
+    counts = dict(
+        db.session.execute(select(User.department_id, func.count(User.id)).group_by(User.department_id)).all()
+    )
+    return render_template(
+        "admin/departments.html", form=form, counts=counts, departments=db.session.scalars(Department.ordered()).all()
+    ), 400 if form.errors else 200
 
 
 @bp.route("/departments/<int:department_id>", methods=["POST"])
@@ -184,10 +199,12 @@ def import_users():
     if upload.validate_on_submit():
         data = upload.file.data.read()
         plan = accounts.parse_import(data)
-        confirm = ImportConfirmForm(data=data.decode("utf-8-sig", errors="replace"))
+        confirm = ImportConfirmForm(payload=data.decode("utf-8-sig", errors="replace"))
         status = 200 if plan.valid else 400
         return render_template("admin/import_preview.html", plan=plan, confirm=confirm), status
-    return render_template("admin/import.html", form=upload, columns=accounts.IMPORT_COLUMNS), 400 if upload.errors else 200
+    return render_template(
+        "admin/import.html", form=upload, columns=accounts.IMPORT_COLUMNS
+    ), 400 if upload.errors else 200
 
 
 @bp.route("/import/confirm", methods=["POST"])
@@ -196,7 +213,7 @@ def import_confirm():
     form = ImportConfirmForm()
     if not form.validate_on_submit():
         return render_error(400, _("The import data is missing. Upload the file again."))
-    plan = accounts.parse_import(form.data.data.encode("utf-8"))
+    plan = accounts.parse_import(form.payload.data.encode("utf-8"))
     if not plan.valid:
         return render_template("admin/import_preview.html", plan=plan, confirm=form), 400
     created = accounts.apply_import(plan)

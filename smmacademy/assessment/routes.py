@@ -87,7 +87,9 @@ def area(area_id: str):
         flash(_("Start the self-assessment first."), "info")
         return redirect(url_for("assessment.intro"))
     form = AreaForm()
-    values = {s.id: str(v) for s, v in ((framework.statements.get(k), v) for k, v in (draft.ratings or {}).items()) if s}
+    values = {
+        s.id: str(v) for s, v in ((framework.statements.get(k), v) for k, v in (draft.ratings or {}).items()) if s
+    }
     error = None
     status = 200
     if request.method == "POST":
@@ -130,8 +132,13 @@ def review():
     if draft is None:
         return redirect(url_for("assessment.intro"))
     open_area = _first_open_area(framework, draft.ratings or {})
-    return render_template("assessment/review.html", framework=framework, open_area=open_area,
-                           progress=_rated_share(framework, draft.ratings or {}), form=SubmitForm())
+    return render_template(
+        "assessment/review.html",
+        framework=framework,
+        open_area=open_area,
+        progress=_rated_share(framework, draft.ratings or {}),
+        form=SubmitForm(),
+    )
 
 
 @bp.route("/submit", methods=["POST"])
@@ -169,12 +176,23 @@ def _modules_for(competency_id: str):
 @login_required
 def result(assessment_id: int):
     assessment = _viewable(assessment_id)
-    report = build_report(assessment.framework, assessment.result, request.args.get("profile"), _modules_for,
-                          chart_title=_("Self-rating against the profile's targets"))
+    report = build_report(
+        assessment.framework,
+        assessment.result,
+        request.args.get("profile"),
+        _modules_for,
+        chart_title=_("Self-rating against the profile's targets"),
+    )
     person = db.session.get(User, assessment.user_id)
     history = db.session.scalars(Assessment.history_for(assessment.user_id)).all()
-    return render_template("assessment/result.html", assessment=assessment, report=report, person=person,
-                           history=history, catalog=get_catalog())
+    return render_template(
+        "assessment/result.html",
+        assessment=assessment,
+        report=report,
+        person=person,
+        history=history,
+        catalog=get_catalog(),
+    )
 
 
 @bp.route("/results/<int:assessment_id>.csv")
@@ -183,11 +201,16 @@ def result_csv(assessment_id: int):
     assessment = _viewable(assessment_id)
     report = build_report(assessment.framework, assessment.result, request.args.get("profile"), _modules_for)
     rows = [["section", "item", "value", "target", "band or note"]]
-    rows += [["profile fit", name, f"{fit:g}%", "", band] for _, name, fit, band in report.fits]
+    rows += [["profile fit", name, f"{fit:g}%", "", band] for _pid, name, fit, band in report.fits]
     rows += [
-        ["competency", r.name, f"{r.level:g}" if r.level is not None else "", r.target,
-         (f"evidence {r.evidence:g}" if r.evidence is not None else "no evidence")
-         + (" — self-rating exceeds evidence" if r.overconfident else "")]
+        [
+            "competency",
+            r.name,
+            f"{r.level:g}" if r.level is not None else "",
+            r.target,
+            (f"evidence {r.evidence:g}" if r.evidence is not None else "no evidence")
+            + (" — self-rating exceeds evidence" if r.overconfident else ""),
+        ]
         for r in report.rows
     ]
     filename = f"self-assessment-{assessment.submitted_at:%Y-%m-%d}.csv"
@@ -198,5 +221,10 @@ def result_csv(assessment_id: int):
 @login_required
 def method():
     framework = _framework()
-    return render_template("assessment/method.html", framework=framework, catalog=get_catalog(),
-                           ready=scoring.READY_AT, close=scoring.CLOSE_AT)
+    return render_template(
+        "assessment/method.html",
+        framework=framework,
+        catalog=get_catalog(),
+        ready=scoring.READY_AT,
+        close=scoring.CLOSE_AT,
+    )

@@ -65,9 +65,7 @@ class Module:
     @property
     def quiz_fingerprint(self) -> str:
         """Changes when the set of questions or their answer keys change."""
-        parts = [
-            f"{q.id}:{q.type}:{sorted(k for k, _ in q.options)}:{len(q.pairs)}" for q in self.questions
-        ]
+        parts = [f"{q.id}:{q.type}:{sorted(k for k, _ in q.options)}:{len(q.pairs)}" for q in self.questions]
         return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 
@@ -136,7 +134,9 @@ class Catalog:
     def summary(self) -> str:
         """The one-line count printed by ``courses check``."""
         modules = self.modules
-        return f"{len(self.courses)} courses, {len(modules)} modules, {sum(len(m.questions) for m in modules)} questions"
+        return (
+            f"{len(self.courses)} courses, {len(modules)} modules, {sum(len(m.questions) for m in modules)} questions"
+        )
 
     def search(self, query: str, limit: int = 30) -> list[SearchHit]:
         """Lessons containing every word of ``query``, best matches first."""
@@ -150,9 +150,7 @@ class Catalog:
                 haystack = f"{module.title} {text}".casefold()
                 if not all(w in haystack for w in words):
                     continue
-                score = sum(haystack.count(w) for w in words) + 10 * sum(
-                    w in module.title.casefold() for w in words
-                )
+                score = sum(haystack.count(w) for w in words) + 10 * sum(w in module.title.casefold() for w in words)
                 position = text.casefold().find(words[0])
                 start = max(0, position - 80)
                 snippet = ("…" if start else "") + text[start : start + 220].strip() + "…"
@@ -219,9 +217,7 @@ class _Loader:
             match = COURSE_DIR.match(folder.name)
             if not match:
                 if not folder.name.startswith((".", "_")):
-                    self.report.child(folder).error(
-                        "course folders are named <NN>-<slug>, e.g. 01-smm-roles"
-                    )
+                    self.report.child(folder).error("course folders are named <NN>-<slug>, e.g. 01-smm-roles")
                 continue
             course = self._course(folder, int(match.group(1)), match.group(2), competency_ids)
             if course is None:
@@ -386,7 +382,7 @@ class _Loader:
                 if nxt not in catalog.courses:
                     continue
                 if state.get(nxt) == 1:
-                    cycle = trail[trail.index(nxt):] + [nxt] if nxt in trail else [slug, nxt]
+                    cycle = trail[trail.index(nxt) :] + [nxt] if nxt in trail else [slug, nxt]
                     self.report.child(Path(catalog.courses[slug].path) / "course.md").error(
                         "prerequisite cycle: " + " -> ".join(cycle)
                     )
@@ -413,6 +409,4 @@ def tree_signature(root: Path | str) -> tuple:
     root = Path(root)
     if not root.is_dir():
         return ()
-    return tuple(
-        sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in root.rglob("*") if p.is_file())
-    )
+    return tuple(sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in root.rglob("*") if p.is_file()))

@@ -125,12 +125,16 @@ def _parse_scale(data: LineDict, report: Reporter) -> tuple[ScaleLevel, ...]:
     for item in raw_scale if isinstance(raw_scale, list) else []:
         if isinstance(item, LineDict) and item.get("level") in SCALE_LEVELS:
             scale.append(
-                ScaleLevel(item["level"], _text(item, "name", "a scale level", report),
-                           _text(item, "description", "a scale level", report))
+                ScaleLevel(
+                    item["level"],
+                    _text(item, "name", "a scale level", report),
+                    _text(item, "description", "a scale level", report),
+                )
             )
     if [s.level for s in scale] != list(SCALE_LEVELS):
-        report.error("'scale' must describe levels 1 to 5 in order, each with name and description",
-                     data.line_of("scale"))
+        report.error(
+            "'scale' must describe levels 1 to 5 in order, each with name and description", data.line_of("scale")
+        )
     return tuple(scale)
 
 
@@ -167,15 +171,19 @@ def _parse_areas(data: LineDict, report: Reporter):
                     text = _text(raw_statement, "text", f"statement '{statement_id}'", report)
                     statements.append(Statement(statement_id, text, comp_id))
             competencies[comp_id] = Competency(
-                comp_id, _text(raw_comp, "name", what, report),
-                _text(raw_comp, "description", what, report), area_id, tuple(statements),
+                comp_id,
+                _text(raw_comp, "name", what, report),
+                _text(raw_comp, "description", what, report),
+                area_id,
+                tuple(statements),
             )
             ids.append(comp_id)
         areas.append(Area(area_id, area_name, tuple(ids)))
     low, high = COMPETENCY_COUNT
     if not low <= len(competencies) <= high:
-        report.error(f"the framework must have {low} to {high} competencies, it has {len(competencies)}",
-                     data.line_of("areas"))
+        report.error(
+            f"the framework must have {low} to {high} competencies, it has {len(competencies)}", data.line_of("areas")
+        )
     return tuple(areas), competencies
 
 

@@ -45,7 +45,11 @@ def question_to_gift(question: Question) -> str:
 
 def module_to_gift(module: Module, course_title: str) -> str:
     """A module's quiz as a GIFT file with a category line."""
-    lines = [f"// {course_title} — {module.title}", f"$CATEGORY: SMM Academy/{escape(course_title)}/{escape(module.title)}", ""]
+    lines = [
+        f"// {course_title} — {module.title}",
+        f"$CATEGORY: SMM Academy/{escape(course_title)}/{escape(module.title)}",
+        "",
+    ]
     lines += [question_to_gift(q) for q in module.questions]
     return "\n".join(lines)
 

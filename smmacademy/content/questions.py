@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from .errors import Reporter
 from .yamlfile import LineDict
@@ -99,8 +100,7 @@ def _parse_options(raw: LineDict, report: Reporter) -> tuple[tuple[str, str], ..
     options = raw.get("options")
     if not isinstance(options, dict) or len(options) < 2:
         report.error(
-            f"question '{raw.get('id')}': 'options' must map at least two keys to texts "
-            "(for example  a: First option)",
+            f"question '{raw.get('id')}': 'options' must map at least two keys to texts (for example  a: First option)",
             raw.line_of("options"),
         )
         return None
@@ -200,8 +200,7 @@ class TrueFalse(QuestionType):
         correct = raw.get("correct")
         if not isinstance(correct, bool):
             report.error(
-                f"question '{base['id']}' has no correct answer: write 'correct: true' or "
-                "'correct: false'",
+                f"question '{base['id']}' has no correct answer: write 'correct: true' or 'correct: false'",
                 raw.line_of("correct"),
             )
             return None
@@ -231,8 +230,7 @@ class TextAnswer(QuestionType):
         cleaned = tuple(str(a).strip() for a in answers or [] if str(a).strip())
         if not cleaned:
             report.error(
-                f"question '{base['id']}' has no correct answer: add 'answers:' with a list "
-                "of accepted answers",
+                f"question '{base['id']}' has no correct answer: add 'answers:' with a list of accepted answers",
                 raw.line_of("answers"),
             )
             return None
@@ -243,9 +241,7 @@ class TextAnswer(QuestionType):
         if len(values) != 1 or not values[0].strip():
             raise AnswerError(f"question '{question.id}' has no answer")
         if len(values[0]) > self.max_length:
-            raise AnswerError(
-                f"the answer to question '{question.id}' is longer than {self.max_length} characters"
-            )
+            raise AnswerError(f"the answer to question '{question.id}' is longer than {self.max_length} characters")
         return values[0].strip()
 
     def grade(self, question, answer):
@@ -267,8 +263,7 @@ class Matching(QuestionType):
         )
         if not valid:
             report.error(
-                f"question '{base['id']}': 'pairs' must be a list of at least two "
-                "[left, right] pairs",
+                f"question '{base['id']}': 'pairs' must be a list of at least two [left, right] pairs",
                 line,
             )
             return None
@@ -323,16 +318,14 @@ def parse_question(raw: Any, report: Reporter, fallback_line: int) -> Question |
     qid = str(raw.get("id") or "").strip()
     if not QUESTION_ID.match(qid):
         report.error(
-            "question needs an 'id' of lowercase letters, digits and hyphens "
-            f"(got '{raw.get('id')}')",
+            f"question needs an 'id' of lowercase letters, digits and hyphens (got '{raw.get('id')}')",
             raw.line_of("id"),
         )
         return None
     kind = QUESTION_TYPES.get(str(raw.get("type")))
     if kind is None:
         report.error(
-            f"question '{qid}': unknown type '{raw.get('type')}'; use one of "
-            + ", ".join(QUESTION_TYPES),
+            f"question '{qid}': unknown type '{raw.get('type')}'; use one of " + ", ".join(QUESTION_TYPES),
             raw.line_of("type"),
         )
         return None

@@ -38,9 +38,7 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if key in result:
-            raise DuplicateKey(
-                problem=f"the key '{key}' appears twice", problem_mark=key_node.start_mark
-            )
+            raise DuplicateKey(problem=f"the key '{key}' appears twice", problem_mark=key_node.start_mark)
         result[key] = loader.construct_object(value_node, deep=True)
         result.key_lines[key] = key_node.start_mark.line + 1
     return result
@@ -68,7 +66,8 @@ class YamlProblem(Exception):
 def load_yaml(text: str):
     """Parse YAML keeping line numbers; raise :class:`YamlProblem` on bad syntax."""
     try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        # _LineLoader subclasses SafeLoader: no arbitrary objects are built.
+        return yaml.load(text, Loader=_LineLoader)  # noqa: S506  # nosec B506
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None

@@ -31,8 +31,12 @@ def radar(
         f'aria-labelledby="radar-title radar-desc">',
         f'<title id="radar-title">{escape(title)}</title>',
         '<desc id="radar-desc">'
-        + escape("; ".join(f"{name}: " + ", ".join(f"{lab} {v:g}" for lab, v in zip(labels, values))
-                           for name, values, _ in series))
+        + escape(
+            "; ".join(
+                f"{name}: " + ", ".join(f"{lab} {v:g}" for lab, v in zip(labels, values, strict=True))
+                for name, values, _ in series
+            )
+        )
         + "</desc>",
     ]
 
@@ -74,9 +78,13 @@ def bar_chart(items: list[tuple[str, float]], title: str = "", maximum: float = 
     for index, (label, value) in enumerate(items):
         y = 10 + index * row
         length = span * max(0.0, min(value, maximum)) / maximum if maximum else 0
-        parts.append(f'<text class="label" x="{label_width - 8}" y="{y + 15}" text-anchor="end">{escape(label[:34])}</text>')
+        parts.append(
+            f'<text class="label" x="{label_width - 8}" y="{y + 15}" text-anchor="end">{escape(label[:34])}</text>'
+        )
         parts.append(f'<rect class="bar" x="{label_width}" y="{y}" width="{_fmt(length)}" height="{row - 8}"/>')
-        parts.append(f'<text class="value" x="{_fmt(label_width + length + 6)}" y="{y + 15}">{value:.0f}{escape(unit)}</text>')
+        parts.append(
+            f'<text class="value" x="{_fmt(label_width + length + 6)}" y="{y + 15}">{value:.0f}{escape(unit)}</text>'
+        )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -105,8 +113,12 @@ def line_chart(points: list[tuple[str, float]], title: str = "", maximum: float 
     parts.append(f'<polyline class="series" points="{path}"/>')
     for index, (label, value) in enumerate(points):
         x, y = xy(index, value)
-        parts.append(f'<circle class="dot" cx="{_fmt(x)}" cy="{_fmt(y)}" r="3"><title>{escape(label)}: {value:.0f}%</title></circle>')
+        parts.append(
+            f'<circle class="dot" cx="{_fmt(x)}" cy="{_fmt(y)}" r="3"><title>{escape(label)}: {value:.0f}%</title></circle>'
+        )
         if index % 2 == 0 or index == count - 1:
-            parts.append(f'<text class="tick" x="{_fmt(x)}" y="{height - 14}" text-anchor="middle">{escape(label)}</text>')
+            parts.append(
+                f'<text class="tick" x="{_fmt(x)}" y="{height - 14}" text-anchor="middle">{escape(label)}</text>'
+            )
     parts.append("</svg>")
     return "".join(parts)

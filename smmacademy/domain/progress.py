@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterable, Protocol
+from typing import Protocol
 
 NOT_STARTED = "not_started"
 IN_PROGRESS = "in_progress"
@@ -136,5 +137,4 @@ def onboarding_modules(course, department: str) -> list[str]:
     named = [m for m in course.modules if target in {a.casefold() for a in m.audience}]
     if not named:
         return []
-    return [m.slug for m in course.modules
-            if m in named or "everyone" in {a.casefold() for a in m.audience}]
+    return [m.slug for m in course.modules if m in named or "everyone" in {a.casefold() for a in m.audience}]

@@ -33,8 +33,14 @@ class Report:
     chart_svg: str
 
 
-def build_report(snapshot: dict, result: dict, profile_id: str | None, modules_for, chart_title: str = "",
-                 labels: dict[str, str] | None = None) -> Report:
+def build_report(
+    snapshot: dict,
+    result: dict,
+    profile_id: str | None,
+    modules_for,
+    chart_title: str = "",
+    labels: dict[str, str] | None = None,
+) -> Report:
     """Build the report against ``profile_id`` (default: best fit, else nearest).
 
     ``modules_for(competency_id)`` returns the modules that develop it.
@@ -54,8 +60,17 @@ def build_report(snapshot: dict, result: dict, profile_id: str | None, modules_f
             f"{found['passed']} of {found['total']} quizzes passed" if "passed" in found and found.get("total") else ""
         )
         rows.append(
-            CompetencyRow(cid, info["name"], levels.get(cid), target, weight, level_e, note,
-                          scoring.overconfident(levels.get(cid), level_e), list(modules_for(cid)))
+            CompetencyRow(
+                cid,
+                info["name"],
+                levels.get(cid),
+                target,
+                weight,
+                level_e,
+                note,
+                scoring.overconfident(levels.get(cid), level_e),
+                list(modules_for(cid)),
+            )
         )
     gap_entries, strength_entries = scoring.gaps_and_strengths(levels, targets)
     by_id = {r.id: r for r in rows}

@@ -140,8 +140,12 @@ def score(snapshot: dict, ratings: dict[str, int]) -> dict:
     return {
         "levels": levels,
         "fits": {pid: {"fit": fit, "band": band(fit)} for pid, fit in fits.items()},
-        "best": {"profile": best.profile, "band": best.band, "ready_for": list(best.ready_for),
-                 "nearest": best.nearest},
+        "best": {
+            "profile": best.profile,
+            "band": best.band,
+            "ready_for": list(best.ready_for),
+            "nearest": best.nearest,
+        },
     }
 
 

@@ -96,8 +96,12 @@ def _blocked_by_prerequisites(course):
     if not missing:
         return None
     titles = ", ".join(catalog.courses[s].title for s in missing)
-    return render_template("learn/locked.html", course=course, missing=[catalog.courses[s] for s in missing],
-                           message=_("Complete %(titles)s before you start this course.", titles=titles)), 403
+    return render_template(
+        "learn/locked.html",
+        course=course,
+        missing=[catalog.courses[s] for s in missing],
+        message=_("Complete %(titles)s before you start this course.", titles=titles),
+    ), 403
 
 
 @bp.route("/courses/<course_slug>/<module_slug>")
@@ -151,7 +155,7 @@ def mark_read(course_slug: str, module_slug: str):
     if certificate:
         flash(_("You completed the course. Your certificate is ready."), "success")
         return redirect(url_for("learn.certificate", code=certificate.code))
-    _, following = course.neighbours(module.slug)
+    following = course.neighbours(module.slug)[1]
     if following:
         return redirect(url_for("learn.module", course_slug=course.slug, module_slug=following.slug))
     return redirect(url_for("learn.course", course_slug=course.slug))
@@ -170,7 +174,9 @@ def submit_quiz(course_slug: str, module_slug: str):
     if blocked:
         return blocked
     try:
-        ticket = learning.read_ticket(current_app.config["SECRET_KEY"], request.form.get("attempt", ""), current_user, module)
+        ticket = learning.read_ticket(
+            current_app.config["SECRET_KEY"], request.form.get("attempt", ""), current_user, module
+        )
         attempt, fresh, certificate = learning.submit_quiz(
             current_user, get_catalog(), module, ticket, set(request.form.keys()), request.form.getlist
         )
@@ -180,8 +186,14 @@ def submit_quiz(course_slug: str, module_slug: str):
         if attempt.passed:
             flash(_("Passed with %(score)s%%.", score=f"{attempt.score:g}"), "success")
         else:
-            flash(_("%(score)s%% — the pass mark is %(mark)s%%. Review your answers and try again.",
-                    score=f"{attempt.score:g}", mark=attempt.pass_mark), "error")
+            flash(
+                _(
+                    "%(score)s%% — the pass mark is %(mark)s%%. Review your answers and try again.",
+                    score=f"{attempt.score:g}",
+                    mark=attempt.pass_mark,
+                ),
+                "error",
+            )
     else:
         flash(_("This attempt was already submitted; here is its result."), "info")
     if certificate:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, Index, String, func, or_, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -68,8 +69,9 @@ class User(UserMixin, db.Model):
         return (email or "").strip().lower()
 
     def set_password(self, password: str) -> None:
-        """Hash and store a new password (scrypt)."""
-        self.password_hash = generate_password_hash(password, method="scrypt")
+        """Hash and store a new password (scrypt; tests configure a cheaper cost)."""
+        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+        self.password_hash = generate_password_hash(password, method=method)
 
     def check_password(self, password: str) -> bool:
         """True when ``password`` matches the stored hash."""
@@ -98,8 +100,9 @@ class User(UserMixin, db.Model):
         stmt = select(User).order_by(func.lower(User.full_name))
         if query:
             like = f"%{query.strip().lower()}%"
-            stmt = stmt.where(or_(func.lower(User.full_name).like(like), User.email.like(like),
-                                  func.lower(User.job_title).like(like)))
+            stmt = stmt.where(
+                or_(func.lower(User.full_name).like(like), User.email.like(like), func.lower(User.job_title).like(like))
+            )
         if role:
             stmt = stmt.where(User.role == role)
         if department_id:

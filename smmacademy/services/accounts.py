@@ -93,8 +93,14 @@ def create_user(
         raise AccountError(f"Unknown role '{role}'; use one of {', '.join(ROLES)}.")
     if email_taken(email):
         raise AccountError(f"An account with the address {email} already exists.")
-    user = User(email=email, full_name=full_name.strip(), role=role, job_title=job_title.strip(),
-                department=department, manager=manager)
+    user = User(
+        email=email,
+        full_name=full_name.strip(),
+        role=role,
+        job_title=job_title.strip(),
+        department=department,
+        manager=manager,
+    )
     if password is not None:
         validate_password(password)
         user.set_password(password)
@@ -209,8 +215,11 @@ def apply_import(plan: ImportPlan) -> list[tuple[User, str]]:
         values = row.values
         password = temporary_password()
         user = User(
-            email=values["email"], full_name=values["full_name"], role=values["role"],
-            job_title=values["job_title"], department=departments.get(values["department"].lower()),
+            email=values["email"],
+            full_name=values["full_name"],
+            role=values["role"],
+            job_title=values["job_title"],
+            department=departments.get(values["department"].lower()),
             must_change_password=True,
         )
         user.set_password(password)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
@@ -91,12 +91,24 @@ def _serializer(secret_key: str) -> URLSafeTimedSerializer:
 def new_ticket(secret_key: str, user: User, module: Module) -> tuple[AttemptTicket, str]:
     """Start an attempt: a fresh seed and nonce, signed so they cannot be forged."""
     ticket = AttemptTicket(
-        user.id, module.course_slug, module.slug, secrets.randbelow(2**31), secrets.token_urlsafe(24),
-        module.quiz_fingerprint, utcnow().timestamp(),
+        user.id,
+        module.course_slug,
+        module.slug,
+        secrets.randbelow(2**31),
+        secrets.token_urlsafe(24),
+        module.quiz_fingerprint,
+        utcnow().timestamp(),
     )
     token = _serializer(secret_key).dumps(
-        [ticket.user_id, ticket.course_slug, ticket.module_slug, ticket.seed, ticket.nonce,
-         ticket.fingerprint, ticket.started_at]
+        [
+            ticket.user_id,
+            ticket.course_slug,
+            ticket.module_slug,
+            ticket.seed,
+            ticket.nonce,
+            ticket.fingerprint,
+            ticket.started_at,
+        ]
     )
     return ticket, token
 
@@ -107,7 +119,9 @@ def read_ticket(secret_key: str, token: str, user: User, module: Module) -> Atte
         values = _serializer(secret_key).loads(token or "", max_age=ATTEMPT_MAX_AGE)
         ticket = AttemptTicket(*values)
     except SignatureExpired:
-        raise SubmissionError("This quiz was opened more than a day ago. Reload the page to start a new attempt.") from None
+        raise SubmissionError(
+            "This quiz was opened more than a day ago. Reload the page to start a new attempt."
+        ) from None
     except (BadSignature, TypeError, ValueError):
         raise SubmissionError("The attempt token is missing or was altered. Reload the quiz and try again.") from None
     if (ticket.user_id, ticket.course_slug, ticket.module_slug) != (user.id, module.course_slug, module.slug):
@@ -133,7 +147,9 @@ def submit_quiz(
     stored = existing_attempt(ticket.nonce)
     if stored is not None:
         return stored, False, None
-    unknown = sorted(name for name in field_names if name.startswith("q-") and name not in expected_fields(module.questions))
+    unknown = sorted(
+        name for name in field_names if name.startswith("q-") and name not in expected_fields(module.questions)
+    )
     if unknown:
         raise SubmissionError(f"The submission contains unknown question field(s): {', '.join(unknown[:5])}.")
     try:
@@ -144,10 +160,18 @@ def submit_quiz(
     passed = score >= module.pass_mark
     now = utcnow()
     attempt = QuizAttempt(
-        nonce=ticket.nonce, user_id=user.id, course_slug=module.course_slug, module_slug=module.slug,
-        seed=ticket.seed, answers=answers, grades={qid: g.score for qid, g in grades.items()},
-        score=score, pass_mark=module.pass_mark, passed=passed,
-        started_at=datetime.fromtimestamp(ticket.started_at, tz=timezone.utc), submitted_at=now,
+        nonce=ticket.nonce,
+        user_id=user.id,
+        course_slug=module.course_slug,
+        module_slug=module.slug,
+        seed=ticket.seed,
+        answers=answers,
+        grades={qid: g.score for qid, g in grades.items()},
+        score=score,
+        pass_mark=module.pass_mark,
+        passed=passed,
+        started_at=datetime.fromtimestamp(ticket.started_at, tz=UTC),
+        submitted_at=now,
     )
     db.session.add(attempt)
     row = _row(user, module)
@@ -182,8 +206,11 @@ def issue_certificate_if_complete(user: User, course: Course) -> Certificate | N
     ):
         return None
     certificate = Certificate(
-        code=secrets.token_hex(6).upper(), user_id=user.id, course_slug=course.slug,
-        course_title=course.title, holder_name=user.full_name,
+        code=secrets.token_hex(6).upper(),
+        user_id=user.id,
+        course_slug=course.slug,
+        course_title=course.title,
+        holder_name=user.full_name,
     )
     db.session.add(certificate)
     try:

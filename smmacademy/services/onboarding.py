@@ -42,8 +42,9 @@ def sync_onboarding(user: User) -> list[Assignment]:
         else:
             assignment.withdrawn_at = now
     created = [
-        Assignment(user_id=user.id, kind=KIND_COURSE, course_slug=slug, module_slugs=modules,
-                   source=SOURCE_ONBOARDING, note="")
+        Assignment(
+            user_id=user.id, kind=KIND_COURSE, course_slug=slug, module_slugs=modules, source=SOURCE_ONBOARDING, note=""
+        )
         for slug, modules in wanted.items()
     ]
     db.session.add_all(created)

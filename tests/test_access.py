@@ -1,0 +1,153 @@
+"""Every URL rule × every role gets the expected status (a new route needs an entry here)."""
+
+from __future__ import annotations
+
+import pytest
+
+from smmacademy.extensions import db
+from smmacademy.models import Assessment, Certificate, QuizAttempt
+from smmacademy.models.base import utcnow
+
+from .conftest import login
+
+ROLES = ("anonymous", "learner", "manager", "hr", "admin")
+ANY_USER = {"anonymous": 302, "learner": 200, "manager": 200, "hr": 200, "admin": 200}
+ADMIN_ONLY = {"anonymous": 302, "learner": 403, "manager": 403, "hr": 403, "admin": 200}
+PUBLIC = dict.fromkeys(ROLES, 200)
+
+
+def admin_post(allowed: int) -> dict:
+    return {"anonymous": 302, "learner": 403, "manager": 403, "hr": 403, "admin": allowed}
+
+
+# endpoint -> (method, url template, expected status per role). Templates use
+# the ids created by the ``world`` fixture: {owner}, {attempt}, {assessment}, {cert}.
+ACCESS = {
+    "main.index": ("GET", "/", {**dict.fromkeys(ROLES, 302)}),
+    "main.home": ("GET", "/home", ANY_USER),
+    "auth.login": ("GET", "/login", {"anonymous": 200, "learner": 302, "manager": 302, "hr": 302, "admin": 302}),
+    "auth.logout": ("POST", "/logout", {"anonymous": 302, "learner": 302, "manager": 302, "hr": 302, "admin": 302}),
+    "auth.setup": ("GET", "/setup", dict.fromkeys(ROLES, 404)),
+    "auth.profile": ("GET", "/account", ANY_USER),
+    "auth.change_password": ("GET", "/account/password", ANY_USER),
+    "admin.users": ("GET", "/admin/", ADMIN_ONLY),
+    "admin.create_user": ("GET", "/admin/users/new", ADMIN_ONLY),
+    "admin.edit_user": ("GET", "/admin/users/{owner}", ADMIN_ONLY),
+    "admin.toggle_active": ("POST", "/admin/users/{owner}/active", admin_post(302)),
+    "admin.reset_password": ("POST", "/admin/users/{owner}/password", admin_post(200)),
+    "admin.departments": ("GET", "/admin/departments", ADMIN_ONLY),
+    "admin.rename_department": ("POST", "/admin/departments/1", admin_post(400)),
+    "admin.import_users": ("GET", "/admin/import", ADMIN_ONLY),
+    "admin.import_confirm": ("POST", "/admin/import/confirm", admin_post(400)),
+    "learn.catalog": ("GET", "/courses", ANY_USER),
+    "learn.course": ("GET", "/courses/basics", ANY_USER),
+    "learn.module": ("GET", "/courses/basics/intro", ANY_USER),
+    "learn.mark_read": ("POST", "/courses/basics/reading/read", {**ANY_USER, **dict.fromkeys(ROLES[1:], 302)}),
+    "learn.submit_quiz": ("POST", "/courses/basics/intro/quiz", {"anonymous": 302, **dict.fromkeys(ROLES[1:], 400)}),
+    "learn.attempt": (
+        "GET",
+        "/courses/basics/intro/attempts/{attempt}",
+        {"anonymous": 302, "learner": 403, "manager": 403, "hr": 403, "admin": 403},
+    ),
+    "learn.search": ("GET", "/search?q=roles", ANY_USER),
+    "learn.asset": ("GET", "/learn/assets/basics/missing.png", {"anonymous": 302, **dict.fromkeys(ROLES[1:], 404)}),
+    "learn.certificate": (
+        "GET",
+        "/certificates/{cert}",
+        {"anonymous": 302, "learner": 403, "manager": 403, "hr": 403, "admin": 200},
+    ),
+    "learn.verify": ("GET", "/verify/{cert}", PUBLIC),
+    "assessment.intro": ("GET", "/assessment/", ANY_USER),
+    "assessment.start": ("POST", "/assessment/start", {"anonymous": 302, **dict.fromkeys(ROLES[1:], 302)}),
+    # The start POST above opened a draft, so the questionnaire pages show.
+    "assessment.area": ("GET", "/assessment/area/strategy", ANY_USER),
+    "assessment.review": ("GET", "/assessment/review", ANY_USER),
+    "assessment.submit": ("POST", "/assessment/submit", {"anonymous": 302, **dict.fromkeys(ROLES[1:], 400)}),
+    # The owner's line manager sees results; another learner and HR do not.
+    "assessment.result": (
+        "GET",
+        "/assessment/results/{assessment}",
+        {"anonymous": 302, "learner": 403, "manager": 200, "hr": 403, "admin": 200},
+    ),
+    "assessment.result_csv": (
+        "GET",
+        "/assessment/results/{assessment}.csv",
+        {"anonymous": 302, "learner": 403, "manager": 200, "hr": 403, "admin": 200},
+    ),
+    "assessment.method": ("GET", "/assessment/how-it-works", ANY_USER),
+}
+
+
+@pytest.fixture
+def world(app, make_user):
+    """One user per role plus a learner (reporting to the manager) who owns records."""
+    users = {role: make_user(role) for role in ROLES[1:]}
+    owner = make_user("learner", manager=users["manager"])
+    users["learner"].manager = None
+    attempt = QuizAttempt(
+        nonce="n-1",
+        user_id=owner.id,
+        course_slug="basics",
+        module_slug="intro",
+        seed=1,
+        answers={},
+        grades={},
+        score=0,
+        pass_mark=80,
+        passed=False,
+        started_at=utcnow(),
+    )
+    framework = app.extensions["smmacademy_catalog"].catalog.framework
+    assessment = Assessment(
+        user_id=owner.id,
+        ratings={},
+        framework_version=1,
+        framework=framework.snapshot(),
+        result={
+            "levels": {},
+            "fits": {p: {"fit": 0, "band": "developing"} for p in framework.profiles},
+            "best": {"profile": None, "band": "developing", "ready_for": [], "nearest": "smm-specialist"},
+        },
+        submitted_at=utcnow(),
+    )
+    cert = Certificate(code="ABC123", user_id=owner.id, course_slug="basics", course_title="Basics", holder_name="O")
+    db.session.add_all([attempt, assessment, cert])
+    db.session.commit()
+    return users, {"owner": owner.id, "attempt": attempt.id, "assessment": assessment.id, "cert": cert.code}
+
+
+def test_every_url_rule_has_an_access_entry(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
+    missing = sorted(endpoints - set(ACCESS))
+    assert not missing, f"add these endpoints to ACCESS: {missing}"
+    assert not sorted(set(ACCESS) - endpoints), "ACCESS lists endpoints that no longer exist"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_endpoint_answers_each_role_as_the_policy_says(app, client, world, role):
+    users, ids = world
+    if role != "anonymous":
+        assert login(client, users[role]).status_code == 302
+    wrong = []
+    for endpoint, (method, template, expected) in ACCESS.items():
+        url = template.format(**ids)
+        response = client.open(url, method=method)
+        if response.status_code != expected[role]:
+            wrong.append(f"{method} {url}: {response.status_code} (expected {expected[role]})")
+        if endpoint == "auth.logout" and role != "anonymous":
+            login(client, users[role])
+    assert not wrong, "\n".join(wrong)
+
+
+def test_anonymous_visitor_is_sent_to_login_with_next(client, world):
+    response = client.get("/courses/basics")
+    assert response.status_code == 302
+    assert response.location == "/login?next=/courses/basics"
+
+
+def test_view_without_declared_policy_is_refused(app, client, world):
+    @app.route("/undeclared")
+    def undeclared():
+        return "secret"
+
+    assert client.get("/undeclared").status_code == 403
