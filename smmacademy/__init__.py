@@ -38,12 +38,14 @@ def create_app(config: dict | None = None) -> Flask:
     from .auth import bp as auth_bp
     from .learn import bp as learn_bp
     from .main import bp as main_bp
+    from .team import bp as team_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(learn_bp)
     app.register_blueprint(assessment_bp)
+    app.register_blueprint(team_bp)
 
     from .cli import register_cli
 

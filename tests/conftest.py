@@ -126,3 +126,27 @@ def csrf_token(html: str) -> str:
     match = CSRF_INPUT.search(html)
     assert match, "no csrf token in page"
     return match.group(1) or match.group(2)
+
+
+def make_submitted_assessment(app, user_id: int, level: int = 3, submitted_at=None):
+    """A scored, submitted self-assessment with every statement rated ``level``."""
+    from smmacademy.domain import scoring
+    from smmacademy.models import Assessment
+    from smmacademy.models.base import utcnow
+
+    framework = app.extensions["smmacademy_catalog"].catalog.framework
+    snapshot = framework.snapshot()
+    ratings = {sid: level for sid in framework.statements}
+    result = scoring.score(snapshot, ratings)
+    assessment = Assessment(
+        user_id=user_id,
+        ratings=ratings,
+        framework_version=framework.version,
+        framework=snapshot,
+        result=result,
+        best_profile=result["best"]["profile"],
+        best_band=result["best"]["band"],
+        submitted_at=submitted_at or utcnow(),
+    )
+    db.session.add(assessment)
+    return assessment

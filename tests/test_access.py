@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from smmacademy.extensions import db
-from smmacademy.models import Assessment, Certificate, QuizAttempt
+from smmacademy.models import Assessment, Assignment, Certificate, QuizAttempt
 from smmacademy.models.base import utcnow
 
 from .conftest import login
@@ -14,6 +14,7 @@ ROLES = ("anonymous", "learner", "manager", "hr", "admin")
 ANY_USER = {"anonymous": 302, "learner": 200, "manager": 200, "hr": 200, "admin": 200}
 ADMIN_ONLY = {"anonymous": 302, "learner": 403, "manager": 403, "hr": 403, "admin": 200}
 PUBLIC = dict.fromkeys(ROLES, 200)
+MANAGERS = {"anonymous": 302, "learner": 403, "manager": 200, "hr": 403, "admin": 200}
 
 
 def admin_post(allowed: int) -> dict:
@@ -47,7 +48,8 @@ ACCESS = {
     "learn.attempt": (
         "GET",
         "/courses/basics/intro/attempts/{attempt}",
-        {"anonymous": 302, "learner": 403, "manager": 403, "hr": 403, "admin": 403},
+        # The learner, their line managers and admins see quiz answers.
+        {"anonymous": 302, "learner": 403, "manager": 200, "hr": 403, "admin": 200},
     ),
     "learn.search": ("GET", "/search?q=roles", ANY_USER),
     "learn.asset": ("GET", "/learn/assets/basics/missing.png", {"anonymous": 302, **dict.fromkeys(ROLES[1:], 404)}),
@@ -75,6 +77,17 @@ ACCESS = {
         {"anonymous": 302, "learner": 403, "manager": 200, "hr": 403, "admin": 200},
     ),
     "assessment.method": ("GET", "/assessment/how-it-works", ANY_USER),
+    "team.dashboard": ("GET", "/team/", MANAGERS),
+    "team.export": ("GET", "/team/export.csv", MANAGERS),
+    "team.member": ("GET", "/team/members/{owner}", MANAGERS),
+    "team.member_export": ("GET", "/team/members/{owner}.csv", MANAGERS),
+    "team.assign": ("GET", "/team/assign", MANAGERS),
+    "team.edit_assignment": ("POST", "/team/assignments/{assignment}", {**MANAGERS, "manager": 302, "admin": 302}),
+    "team.withdraw_assignment": (
+        "POST",
+        "/team/assignments/{assignment}/withdraw",
+        {**MANAGERS, "manager": 302, "admin": 302},
+    ),
 }
 
 
@@ -111,9 +124,18 @@ def world(app, make_user):
         submitted_at=utcnow(),
     )
     cert = Certificate(code="ABC123", user_id=owner.id, course_slug="basics", course_title="Basics", holder_name="O")
-    db.session.add_all([attempt, assessment, cert])
+    # Withdrawn by the edit/withdraw rows only after every role ran them: the
+    # manager's and admin's POSTs redirect, the others are refused.
+    assignment = Assignment(user_id=owner.id, kind="course", course_slug="basics")
+    db.session.add_all([attempt, assessment, cert, assignment])
     db.session.commit()
-    return users, {"owner": owner.id, "attempt": attempt.id, "assessment": assessment.id, "cert": cert.code}
+    return users, {
+        "owner": owner.id,
+        "attempt": attempt.id,
+        "assessment": assessment.id,
+        "cert": cert.code,
+        "assignment": assignment.id,
+    }
 
 
 def test_every_url_rule_has_an_access_entry(app):

@@ -16,9 +16,10 @@ from ..content.questions import presentations
 from ..domain.progress import course_audiences, course_progress, missing_prerequisites, recommended_for_department
 from ..errors import render_error
 from ..extensions import db
-from ..models import Certificate, QuizAttempt
+from ..models import Certificate, QuizAttempt, User
 from ..security import login_required, public
 from ..services import learning
+from ..services.assessments import can_view
 from . import bp
 
 
@@ -207,17 +208,18 @@ def attempt(course_slug: str, module_slug: str, attempt_id: int):
     attempt = db.session.get(QuizAttempt, attempt_id)
     if attempt is None or attempt.course_slug != course_slug or attempt.module_slug != module_slug:
         abort(404)
-    if attempt.user_id != current_user.id:
+    if not can_view(current_user, attempt.user_id):
         abort(403)
     course = get_catalog().courses.get(course_slug)
     module = course.module(module_slug) if course else None
     questions = module.text_for(_language()).questions if module else ()
     answered = [q for q in questions if q.id in attempt.answers]
     certificate = db.session.scalar(
-        select(Certificate).where(Certificate.user_id == current_user.id, Certificate.course_slug == course_slug)
+        select(Certificate).where(Certificate.user_id == attempt.user_id, Certificate.course_slug == course_slug)
     )
     return render_template(
         "learn/attempt.html",
+        person=db.session.get(User, attempt.user_id),
         attempt=attempt,
         course=course,
         module=module,

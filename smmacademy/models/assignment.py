@@ -31,7 +31,7 @@ class Assignment(db.Model):
     kind: Mapped[str] = mapped_column(String(20), default=KIND_COURSE)
     course_slug: Mapped[str | None] = mapped_column(String(100))
     # A subset of the course's modules (department onboarding); None = all.
-    module_slugs: Mapped[list | None] = mapped_column(JSON)
+    module_slugs: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
     due_date: Mapped[date | None] = mapped_column(Date)
     note: Mapped[str] = mapped_column(Text, default="")
     source: Mapped[str] = mapped_column(String(20), default=SOURCE_MANAGER)

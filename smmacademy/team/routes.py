@@ -1,0 +1,351 @@
+"""Views: dashboard, CSV exports, member page, assigning and withdrawing trainings."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms import SelectChoice
+
+from ..catalog_state import get_catalog
+from ..domain.charts import bar_chart, line_chart, radar
+from ..domain.team import STATUSES
+from ..errors import render_error
+from ..extensions import db
+from ..models import Assessment, Assignment, Department, ModuleProgress, QuizAttempt, User
+from ..models.assignment import KIND_ASSESSMENT, KIND_COURSE
+from ..models.base import utcnow
+from ..security import role_required
+from ..services import team as team_service
+from ..services.assessments import is_in_branch
+from ..services.csv_export import csv_response
+from . import bp
+from .forms import AssignForm, EditAssignmentForm
+
+SORT_KEYS = {
+    "name": lambda r: r.user.full_name.lower(),
+    "department": lambda r: r.user.department_name.lower(),
+    "assigned": lambda r: (r.assigned, r.assigned_done),
+    "completed": lambda r: r.assigned_done,
+    "completion": lambda r: r.completion,
+    "score": lambda r: r.avg_score if r.avg_score is not None else -1,
+    "in_progress": lambda r: r.in_progress,
+    "activity": lambda r: r.last_activity.timestamp() if r.last_activity else 0,
+    "overdue": lambda r: r.overdue,
+    "profile": lambda r: (r.best_profile or "~", r.best_band or ""),
+}
+
+
+def _scope() -> tuple[team_service.Scope, dict]:
+    """The scope requested in the query string, limited to what the viewer may see."""
+    branch = request.args.get("view") == "branch"
+    params = {"view": "branch" if branch else "direct"}
+    if current_user.role == "admin":
+        manager_id = request.args.get("manager", type=int)
+        department_id = request.args.get("department", type=int)
+        if manager_id:
+            params["manager"] = manager_id
+            return team_service.Scope(manager_id=manager_id, branch=branch), params
+        if department_id:
+            params["department"] = department_id
+            return team_service.Scope(department_id=department_id), params
+        return team_service.Scope(everyone=True), params
+    return team_service.Scope(manager_id=current_user.id, branch=branch), params
+
+
+def _filtered_rows(dashboard):
+    rows = dashboard.rows
+    query = request.args.get("q", "").strip().lower()
+    department = request.args.get("dept", "")
+    status = request.args.get("status", "")
+    if query:
+        rows = [r for r in rows if query in r.user.full_name.lower() or query in r.user.email]
+    if department:
+        rows = [r for r in rows if r.user.department_name == department]
+    if status in STATUSES:
+        rows = [r for r in rows if r.status == status]
+    sort = request.args.get("sort", "name")
+    key = SORT_KEYS.get(sort, SORT_KEYS["name"])
+    return sorted(rows, key=key, reverse=request.args.get("dir") == "desc")
+
+
+def _require_member(user_id: int) -> User:
+    person = db.session.get(User, user_id)
+    if person is None:
+        abort(404)
+    if current_user.role != "admin" and not is_in_branch(current_user.id, person.id):
+        abort(403)
+    return person
+
+
+@bp.route("/")
+@role_required("manager")
+def dashboard():
+    catalog = get_catalog()
+    scope, params = _scope()
+    board = team_service.build_dashboard(catalog, scope)
+    rows = _filtered_rows(board)
+    return render_template(
+        "team/dashboard.html",
+        board=board,
+        rows=rows,
+        params=params,
+        statuses=STATUSES,
+        departments=sorted({r.user.department_name for r in board.rows if r.user.department_name}),
+        all_departments=db.session.scalars(Department.ordered()).all() if current_user.role == "admin" else [],
+        managers=db.session.scalars(
+            select(User).where(User.role.in_(("manager", "admin"))).order_by(User.full_name)
+        ).all()
+        if current_user.role == "admin"
+        else [],
+        course_chart=bar_chart(board.course_completion, _("Completion per course across the team")),
+        weekly_chart=line_chart(board.weekly_completion, _("Team completion over the last 12 weeks")),
+        profiles=catalog.framework.profiles if catalog.framework else {},
+        sort=request.args.get("sort", "name"),
+        direction=request.args.get("dir", "asc"),
+    )
+
+
+@bp.route("/export.csv")
+@role_required("manager")
+def export():
+    catalog = get_catalog()
+    scope, _params = _scope()
+    board = team_service.build_dashboard(catalog, scope)
+    profiles = catalog.framework.profiles if catalog.framework else {}
+    rows = [
+        [
+            "name",
+            "email",
+            "department",
+            "job title",
+            "assigned",
+            "completed",
+            "completion %",
+            "average quiz score",
+            "modules in progress",
+            "last activity",
+            "overdue",
+            "status",
+            "best-fit profile",
+            "band",
+        ]
+    ]
+    for r in _filtered_rows(board):
+        rows.append(
+            [
+                r.user.full_name,
+                r.user.email,
+                r.user.department_name,
+                r.user.job_title,
+                r.assigned,
+                r.assigned_done,
+                f"{r.completion:.0f}",
+                "" if r.avg_score is None else f"{r.avg_score:g}",
+                r.in_progress,
+                r.last_activity.strftime("%Y-%m-%d") if r.last_activity else "",
+                r.overdue,
+                r.status,
+                profiles[r.best_profile].name if r.best_profile in profiles else "",
+                r.best_band or "",
+            ]
+        )
+    return csv_response(rows, f"team-{date.today():%Y-%m-%d}.csv")
+
+
+def _member_data(person: User):
+    catalog = get_catalog()
+    progress = db.session.scalars(ModuleProgress.for_user(person.id).order_by(ModuleProgress.started_at)).all()
+    attempts = db.session.scalars(
+        select(QuizAttempt).where(QuizAttempt.user_id == person.id).order_by(QuizAttempt.submitted_at.desc())
+    ).all()
+    history = db.session.scalars(Assessment.history_for(person.id)).all()
+    assignments = db.session.scalars(
+        select(Assignment).where(Assignment.user_id == person.id).order_by(Assignment.created_at.desc())
+    ).all()
+    return catalog, progress, attempts, history, assignments
+
+
+@bp.route("/members/<int:user_id>")
+@role_required("manager")
+def member(user_id: int):
+    person = _require_member(user_id)
+    catalog, progress, attempts, history, assignments = _member_data(person)
+    chart = ""
+    if history:
+        latest = history[0]
+        snapshot = latest.framework
+        profile_id = latest.best_profile or latest.result["best"]["nearest"]
+        names = list(snapshot["competencies"])
+        chart = radar(
+            [snapshot["competencies"][c]["name"] for c in names],
+            [
+                (
+                    snapshot["profiles"][profile_id]["name"] + " target",
+                    [float(snapshot["profiles"][profile_id]["targets"][c][0]) for c in names],
+                    "target",
+                ),
+                (person.full_name, [latest.result["levels"].get(c, 0.0) for c in names], "self"),
+            ],
+            title=_(
+                "%(name)s against the %(profile)s profile",
+                name=person.full_name,
+                profile=snapshot["profiles"][profile_id]["name"],
+            ),
+        )
+    return render_template(
+        "team/member.html",
+        person=person,
+        catalog=catalog,
+        progress=progress,
+        attempts=attempts,
+        history=history,
+        assignments=assignments,
+        chart=chart,
+        today=date.today(),
+        edit_form=EditAssignmentForm(),
+    )
+
+
+@bp.route("/members/<int:user_id>.csv")
+@role_required("manager")
+def member_export(user_id: int):
+    person = _require_member(user_id)
+    catalog, progress, attempts, history, assignments = _member_data(person)
+    rows = [["section", "course", "module", "started", "completed", "score", "passed", "date"]]
+    for p in progress:
+        module = catalog.module(p.course_slug, p.module_slug)
+        rows.append(
+            [
+                "module",
+                p.course_slug,
+                module.title if module else p.module_slug,
+                f"{p.started_at:%Y-%m-%d}",
+                f"{p.completed_at:%Y-%m-%d}" if p.completed_at else "",
+                "" if p.best_score is None else f"{p.best_score:g}",
+                "yes" if p.quiz_passed_at else "",
+                "",
+            ]
+        )
+    for a in attempts:
+        module = catalog.module(a.course_slug, a.module_slug)
+        rows.append(
+            [
+                "quiz attempt",
+                a.course_slug,
+                module.title if module else a.module_slug,
+                "",
+                "",
+                f"{a.score:g}",
+                "yes" if a.passed else "no",
+                f"{a.submitted_at:%Y-%m-%d %H:%M}",
+            ]
+        )
+    for h in history:
+        rows.append(
+            [
+                "self-assessment",
+                "",
+                h.best_profile or "no confident match",
+                "",
+                "",
+                "",
+                h.best_band or "",
+                f"{h.submitted_at:%Y-%m-%d}",
+            ]
+        )
+    for a in assignments:
+        what = a.course_slug if a.kind == KIND_COURSE else "self-assessment"
+        rows.append(
+            [
+                "assignment",
+                what,
+                "withdrawn" if a.withdrawn_at else "open",
+                f"{a.created_at:%Y-%m-%d}",
+                "",
+                "",
+                "",
+                f"{a.due_date:%Y-%m-%d}" if a.due_date else "",
+            ]
+        )
+    return csv_response(rows, f"member-{person.id}-{date.today():%Y-%m-%d}.csv")
+
+
+def _assign_form(scope) -> tuple[AssignForm, list[User]]:
+    catalog = get_catalog()
+    people = db.session.scalars(
+        select(User).where(User.id.in_(team_service.member_ids_query(scope))).order_by(User.full_name)
+    ).all()
+    form = AssignForm()
+    form.people.choices = [
+        SelectChoice(p.id, f"{p.full_name} — {p.department_name or _('no department')}") for p in people
+    ]
+    form.target.choices = [SelectChoice(f"course:{slug}", c.title) for slug, c in catalog.courses.items()] + [
+        SelectChoice(KIND_ASSESSMENT, _("The self-assessment"))
+    ]
+    return form, people
+
+
+@bp.route("/assign", methods=["GET", "POST"])
+@role_required("manager")
+def assign():
+    scope, params = _scope()
+    scope = team_service.Scope(
+        manager_id=scope.manager_id, branch=True, department_id=scope.department_id, everyone=scope.everyone
+    )
+    form, people = _assign_form(scope)
+    if request.method == "GET" and request.args.get("person", type=int):
+        form.people.data = [request.args.get("person", type=int)]
+    if form.validate_on_submit():
+        chosen = people if form.whole_team.data else [p for p in people if p.id in set(form.people.data or [])]
+        if not chosen:
+            form.people.errors.append(_("Choose at least one person, or the whole team."))
+        elif form.due_date.data and form.due_date.data < date.today():
+            form.due_date.errors.append(_("The due date is in the past."))
+        else:
+            target = form.target.data
+            kind, slug = (
+                (KIND_ASSESSMENT, None) if target == KIND_ASSESSMENT else (KIND_COURSE, target.split(":", 1)[1])
+            )
+            created, updated = team_service.assign(
+                current_user, chosen, kind, slug, form.due_date.data, (form.note.data or "").strip()
+            )
+            flash(_("Assigned to %(n)s people (%(u)s existing assignments updated).", n=created, u=updated), "success")
+            return redirect(url_for("team.dashboard", **params))
+    return render_template("team/assign.html", form=form, params=params), 400 if form.errors else 200
+
+
+def _own_assignment(assignment_id: int) -> Assignment:
+    assignment = db.session.get(Assignment, assignment_id)
+    if assignment is None or assignment.withdrawn_at is not None:
+        abort(404)
+    _require_member(assignment.user_id)
+    return assignment
+
+
+@bp.route("/assignments/<int:assignment_id>", methods=["POST"])
+@role_required("manager")
+def edit_assignment(assignment_id: int):
+    assignment = _own_assignment(assignment_id)
+    form = EditAssignmentForm()
+    if not form.validate_on_submit():
+        return render_error(400, _("The due date must be a date like 2026-12-31 and the note at most 1000 characters."))
+    assignment.due_date = form.due_date.data
+    assignment.note = (form.note.data or "").strip()
+    assignment.updated_at = utcnow()
+    db.session.commit()
+    flash(_("Assignment updated."), "success")
+    return redirect(url_for("team.member", user_id=assignment.user_id))
+
+
+@bp.route("/assignments/<int:assignment_id>/withdraw", methods=["POST"])
+@role_required("manager")
+def withdraw_assignment(assignment_id: int):
+    assignment = _own_assignment(assignment_id)
+    assignment.withdrawn_at = utcnow()
+    db.session.commit()
+    flash(_("Assignment withdrawn."), "success")
+    return redirect(url_for("team.member", user_id=assignment.user_id))
