@@ -36,6 +36,8 @@ def create_app(config: dict | None = None) -> Flask:
     from .admin import bp as admin_bp
     from .assessment import bp as assessment_bp
     from .auth import bp as auth_bp
+    from .candidate import bp as candidate_bp
+    from .hr import bp as hr_bp
     from .learn import bp as learn_bp
     from .main import bp as main_bp
     from .team import bp as team_bp
@@ -46,6 +48,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(learn_bp)
     app.register_blueprint(assessment_bp)
     app.register_blueprint(team_bp)
+    app.register_blueprint(hr_bp)
+    app.register_blueprint(candidate_bp)
 
     from .cli import register_cli
 

@@ -20,7 +20,7 @@ from .content.catalog import load_catalog
 from .content.gift import export_gift
 from .extensions import db
 from .models import ROLES, User
-from .services import accounts
+from .services import accounts, candidates
 from .services.onboarding import sync_onboarding
 
 DEMO_DOMAIN = "demo.smmacademy.local"
@@ -164,3 +164,17 @@ def register_cli(app: Flask) -> None:
         click.echo(f"Wrote {len(written)} GIFT file(s) to {directory}.")
 
     app.cli.add_command(courses)
+
+    @app.cli.command("purge-candidates")
+    @click.option(
+        "--days", type=int, default=None, help="Retention period (default: SMMACADEMY_RETENTION_DAYS or 180)."
+    )
+    @click.option("--dry-run", is_flag=True, help="Only list what would be deleted.")
+    def purge_candidates_cli(days, dry_run):
+        """Delete candidates not hired whose last activity is older than the retention period."""
+        retention = days if days is not None else current_app.config["CANDIDATE_RETENTION_DAYS"]
+        items = candidates.purge(retention, dry_run)
+        verb = "Would delete" if dry_run else "Deleted"
+        for item in items:
+            click.echo(f"{verb} candidate #{item.id} ({item.status}, last active {item.last_activity_at:%Y-%m-%d})")
+        click.echo(f"{verb} {len(items)} candidate(s) inactive for more than {retention} days.")

@@ -23,7 +23,7 @@ NAVIGATION = (
     ("learn.catalog", _l("Courses"), None, "learn"),
     ("assessment.intro", _l("Self-assessment"), None, "assessment"),
     ("team.dashboard", _l("My team"), ("manager",), "team"),
-    ("hr.candidates", _l("Candidates"), ("hr",), "hr"),
+    ("hr.candidates_list", _l("Candidates"), ("hr",), "hr"),
     ("admin.users", _l("Administration"), ("admin",), "admin"),
 )
 

@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from flask import g
 from sqlalchemy import text
 
 from smmacademy import create_app
@@ -52,6 +53,15 @@ def app_config(tmp_path, courses_dir) -> dict:
 @pytest.fixture
 def app(app_config):
     app = create_app(app_config)
+
+    @app.before_request
+    def isolate_request_globals():
+        # The fixture keeps one app context open so tests can use the database
+        # directly; Flask then reuses it, and its ``g``, for every request. Drop
+        # the user Flask-Login cached there so each request authenticates anew,
+        # as it does in production.
+        g.pop("_login_user", None)
+
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
             db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))

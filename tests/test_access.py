@@ -7,6 +7,7 @@ import pytest
 from smmacademy.extensions import db
 from smmacademy.models import Assessment, Assignment, Certificate, QuizAttempt
 from smmacademy.models.base import utcnow
+from smmacademy.services import candidates
 
 from .conftest import login
 
@@ -15,6 +16,12 @@ ANY_USER = {"anonymous": 302, "learner": 200, "manager": 200, "hr": 200, "admin"
 ADMIN_ONLY = {"anonymous": 302, "learner": 403, "manager": 403, "hr": 403, "admin": 200}
 PUBLIC = dict.fromkeys(ROLES, 200)
 MANAGERS = {"anonymous": 302, "learner": 403, "manager": 200, "hr": 403, "admin": 200}
+HR_ONLY = {"anonymous": 302, "learner": 403, "manager": 403, "hr": 200, "admin": 200}
+NO_CANDIDATE_SESSION = dict.fromkeys(ROLES, 403)
+
+
+def hr_post(allowed: int) -> dict:
+    return {"anonymous": 302, "learner": 403, "manager": 403, "hr": allowed, "admin": allowed}
 
 
 def admin_post(allowed: int) -> dict:
@@ -88,6 +95,25 @@ ACCESS = {
         "/team/assignments/{assignment}/withdraw",
         {**MANAGERS, "manager": 302, "admin": 302},
     ),
+    "hr.candidates_list": ("GET", "/hr/", HR_ONLY),
+    "hr.export": ("GET", "/hr/export.csv", HR_ONLY),
+    "hr.invite": ("GET", "/hr/new", HR_ONLY),
+    "hr.report": ("GET", "/hr/candidates/{cand}", HR_ONLY),
+    "hr.compare": ("GET", "/hr/compare?ids={cand}&ids={cand2}", HR_ONLY),
+    "hr.add_note": ("POST", "/hr/candidates/{cand}/note", hr_post(400)),
+    "hr.change_status": ("POST", "/hr/candidates/{cand}/status", hr_post(400)),
+    "hr.hire": ("POST", "/hr/candidates/{cand}/hire", hr_post(400)),
+    "hr.revoke": ("POST", "/hr/candidates/{cand}/revoke", hr_post(302)),
+    "hr.reissue": ("POST", "/hr/candidates/{cand}/reissue", hr_post(200)),
+    # Runs last among the HR rows: it deletes the second candidate.
+    "hr.delete": ("POST", "/hr/candidates/{cand2}/delete", hr_post(302)),
+    # The candidate flow needs the session a valid invitation link opens.
+    "candidate.open_link": ("GET", "/candidate/invite/not-a-real-token", dict.fromkeys(ROLES, 404)),
+    "candidate.welcome": ("GET", "/candidate/", NO_CANDIDATE_SESSION),
+    "candidate.consent": ("POST", "/candidate/consent", NO_CANDIDATE_SESSION),
+    "candidate.area": ("GET", "/candidate/assessment/strategy", NO_CANDIDATE_SESSION),
+    "candidate.test": ("GET", "/candidate/test", NO_CANDIDATE_SESSION),
+    "candidate.submit": ("POST", "/candidate/submit", NO_CANDIDATE_SESSION),
 }
 
 
@@ -129,12 +155,16 @@ def world(app, make_user):
     assignment = Assignment(user_id=owner.id, kind="course", course_slug="basics")
     db.session.add_all([attempt, assessment, cert, assignment])
     db.session.commit()
+    first, _ = candidates.invite(users["hr"], "Cand One", "c1@mail.example", "smm-manager", "", 14, None)
+    second, _ = candidates.invite(users["hr"], "Cand Two", "c2@mail.example", "smm-manager", "", 14, None)
     return users, {
         "owner": owner.id,
         "attempt": attempt.id,
         "assessment": assessment.id,
         "cert": cert.code,
         "assignment": assignment.id,
+        "cand": first.id,
+        "cand2": second.id,
     }
 
 

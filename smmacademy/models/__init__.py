@@ -2,6 +2,7 @@
 
 from .assessment import Assessment
 from .assignment import Assignment
+from .candidate import AuditLog, Candidate, CandidateEvent, LinkAttempt
 from .learning import Certificate, ModuleProgress, QuizAttempt
 from .user import ROLES, Department, LoginAttempt, User
 
@@ -9,6 +10,10 @@ __all__ = [
     "ROLES",
     "Assessment",
     "Assignment",
+    "AuditLog",
+    "Candidate",
+    "CandidateEvent",
+    "LinkAttempt",
     "Certificate",
     "Department",
     "LoginAttempt",

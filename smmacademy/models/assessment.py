@@ -23,7 +23,7 @@ class Assessment(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    candidate_id: Mapped[int | None] = mapped_column(index=True)
+    candidate_id: Mapped[int | None] = mapped_column(ForeignKey("candidates.id", ondelete="CASCADE"), index=True)
     ratings: Mapped[dict] = mapped_column(JSON, default=dict)
     framework_version: Mapped[int]
     framework: Mapped[dict | None] = mapped_column(JSON)
@@ -47,3 +47,8 @@ class Assessment(db.Model):
             .where(Assessment.user_id == user_id, Assessment.submitted_at.is_not(None))
             .order_by(Assessment.submitted_at.desc(), Assessment.id.desc())
         )
+
+    @staticmethod
+    def for_candidate(candidate_id: int):
+        """Statement for a candidate's assessment (draft or submitted)."""
+        return select(Assessment).where(Assessment.candidate_id == candidate_id).order_by(Assessment.id.desc())

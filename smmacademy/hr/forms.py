@@ -1,0 +1,42 @@
+"""Forms of the HR blueprint."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+
+from ..models.candidate import HR_DECISIONS
+from ..services.accounts import EMAIL
+
+
+class InviteForm(FlaskForm):
+    full_name = StringField(_l("Candidate's full name"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(
+        _l("Email"),
+        validators=[DataRequired(), Length(max=254), Regexp(EMAIL, message=_l("Enter a valid email address."))],
+    )
+    profile_id = SelectField(_l("Position applied for"))
+    time_limit = IntegerField(
+        _l("Time limit for the knowledge test, minutes (optional)"),
+        validators=[Optional(), NumberRange(min=5, max=180)],
+    )
+    note = TextAreaField(
+        _l("Note for HR (optional, not shown to the candidate)"), validators=[Optional(), Length(max=2000)]
+    )
+
+
+class NoteForm(FlaskForm):
+    text = TextAreaField(_l("Add a note"), validators=[DataRequired(), Length(max=2000)])
+
+
+class StatusForm(FlaskForm):
+    status = SelectField(_l("Decision"), choices=[SelectChoice(s, s.title()) for s in HR_DECISIONS if s != "hired"])
+    note = StringField(_l("Reason (optional)"), validators=[Optional(), Length(max=500)])
+
+
+class HireForm(FlaskForm):
+    department_id = SelectField(_l("Department"), coerce=int, validators=[Optional()])
+
+
+class ConfirmForm(FlaskForm):
+    """A bare form for POST-only actions (revoke, re-issue, delete)."""

@@ -1,0 +1,327 @@
+"""Views: candidate list, invitation, report, comparison, decisions, hiring, deletion, export."""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import quote
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms import SelectChoice
+
+from ..catalog_state import get_catalog
+from ..domain.charts import radar
+from ..domain.report import build_report
+from ..errors import render_error
+from ..extensions import db
+from ..models import Assessment, Candidate, Department
+from ..models.candidate import STATUSES
+from ..security import role_required
+from ..services import candidates
+from ..services.csv_export import csv_response
+from . import bp
+from .forms import ConfirmForm, HireForm, InviteForm, NoteForm, StatusForm
+
+SORTS = {
+    "name": lambda r: r["candidate"].full_name.lower(),
+    "status": lambda r: STATUSES.index(r["candidate"].status),
+    "fit": lambda r: r["fit"] if r["fit"] is not None else -1,
+    "score": lambda r: r["candidate"].test_score if r["candidate"].test_score is not None else -1,
+    "invited": lambda r: r["candidate"].created_at,
+    "activity": lambda r: r["candidate"].last_activity_at,
+}
+
+
+def _candidate(candidate_id: int) -> Candidate:
+    return db.session.get(Candidate, candidate_id) or abort(404)
+
+
+def _profiles():
+    return get_catalog().framework.profiles
+
+
+def _rows(status: str = "", profile_id: str = ""):
+    listed = db.session.scalars(Candidate.listing(status, profile_id)).all()
+    ids = [c.id for c in listed]
+    results = (
+        {
+            a.candidate_id: a
+            for a in db.session.scalars(
+                select(Assessment).where(Assessment.candidate_id.in_(ids), Assessment.submitted_at.is_not(None))
+            )
+        }
+        if ids
+        else {}
+    )
+    rows = []
+    for candidate in listed:
+        assessment = results.get(candidate.id)
+        fit = assessment.result["fits"].get(candidate.profile_id, {}).get("fit") if assessment else None
+        band = assessment.result["fits"].get(candidate.profile_id, {}).get("band") if assessment else None
+        rows.append({"candidate": candidate, "assessment": assessment, "fit": fit, "band": band})
+    return rows
+
+
+def _invite_link(token: str) -> str:
+    return url_for("candidate.open_link", token=token, _external=True)
+
+
+@bp.route("/")
+@role_required("hr")
+def candidates_list():
+    status = request.args.get("status", "")
+    profile_id = request.args.get("profile", "")
+    rows = _rows(status if status in STATUSES else "", profile_id if profile_id in _profiles() else "")
+    sort = request.args.get("sort", "invited")
+    rows.sort(key=SORTS.get(sort, SORTS["invited"]), reverse=request.args.get("dir", "desc") == "desc")
+    return render_template(
+        "hr/candidates.html",
+        rows=rows,
+        statuses=STATUSES,
+        profiles=_profiles(),
+        status=status,
+        profile_id=profile_id,
+        sort=sort,
+        direction=request.args.get("dir", "desc"),
+    )
+
+
+@bp.route("/export.csv")
+@role_required("hr")
+def export():
+    profiles = _profiles()
+    rows = [
+        [
+            "name",
+            "email",
+            "applied for",
+            "status",
+            "fit to applied profile %",
+            "band",
+            "knowledge test %",
+            "invited",
+            "submitted",
+            "last activity",
+        ]
+    ]
+    for row in _rows():
+        c = row["candidate"]
+        rows.append(
+            [
+                c.full_name,
+                c.email,
+                profiles[c.profile_id].name if c.profile_id in profiles else c.profile_id,
+                c.status,
+                "" if row["fit"] is None else f"{row['fit']:g}",
+                row["band"] or "",
+                "" if c.test_score is None else f"{c.test_score:g}",
+                f"{c.created_at:%Y-%m-%d}",
+                f"{c.submitted_at:%Y-%m-%d}" if c.submitted_at else "",
+                f"{c.last_activity_at:%Y-%m-%d}",
+            ]
+        )
+    return csv_response(rows, f"candidates-{date.today():%Y-%m-%d}.csv")
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required("hr")
+def invite():
+    form = InviteForm()
+    form.profile_id.choices = [SelectChoice(pid, p.name) for pid, p in _profiles().items()]
+    if form.validate_on_submit():
+        days = current_app.config["CANDIDATE_INVITE_DAYS"]
+        try:
+            candidate, token = candidates.invite(
+                current_user,
+                form.full_name.data,
+                form.email.data,
+                form.profile_id.data,
+                form.note.data or "",
+                days,
+                form.time_limit.data,
+            )
+        except candidates.CandidateError as error:
+            flash(str(error), "error")
+        else:
+            return _link_issued(candidate, token)
+    return render_template("hr/invite.html", form=form), 400 if form.errors else 200
+
+
+def _link_issued(candidate: Candidate, token: str):
+    link = _invite_link(token)
+    profile = _profiles()[candidate.profile_id].name
+    subject = _("Your assessment for the %(profile)s position", profile=profile)
+    body = _(
+        "Hello %(name)s,\n\nas the next step of your application, please complete our short self-assessment and "
+        "knowledge test (about 30 minutes) using this private link:\n\n%(link)s\n\nThe link works until "
+        "%(date)s. You can stop and continue later with the same link.\n",
+        name=candidate.full_name,
+        link=link,
+        date=candidate.token_expires_at.strftime("%d %B %Y"),
+    )
+    mailto = f"mailto:{quote(candidate.email)}?subject={quote(subject)}&body={quote(body)}"
+    return render_template("hr/link.html", candidate=candidate, link=link, mailto=mailto)
+
+
+@bp.route("/candidates/<int:candidate_id>")
+@role_required("hr")
+def report(candidate_id: int):
+    candidate = _candidate(candidate_id)
+    catalog = get_catalog()
+    assessment = db.session.scalar(
+        select(Assessment).where(Assessment.candidate_id == candidate.id, Assessment.submitted_at.is_not(None))
+    )
+    report = None
+    if assessment is not None:
+        report = build_report(
+            assessment.framework,
+            assessment.result,
+            candidate.profile_id,
+            catalog.modules_for_competency,
+            chart_title=_("%(name)s against the applied profile", name=candidate.full_name),
+        )
+    questions = candidates.test_questions(candidate, catalog) if candidate.test_submitted_at else []
+    departments = db.session.scalars(Department.ordered()).all()
+    hire_form = HireForm()
+    hire_form.department_id.choices = [SelectChoice(0, _("— none —"))] + [
+        SelectChoice(d.id, d.name) for d in departments
+    ]
+    return render_template(
+        "hr/report.html",
+        candidate=candidate,
+        assessment=assessment,
+        report=report,
+        profiles=_profiles(),
+        questions=[q for _, q in questions],
+        order=presentations_for(candidate, questions),
+        note_form=NoteForm(),
+        status_form=StatusForm(obj=candidate),
+        hire_form=hire_form,
+        confirm=ConfirmForm(),
+    )
+
+
+def presentations_for(candidate: Candidate, pairs):
+    from ..content.questions import presentations
+
+    return presentations(tuple(q for _, q in pairs), candidate.test_seed or 0)
+
+
+@bp.route("/compare")
+@role_required("hr")
+def compare():
+    ids = [int(i) for i in request.args.getlist("ids") if i.isdigit()][:4]
+    if not 2 <= len(set(ids)) <= 4:
+        return render_error(400, _("Choose between 2 and 4 candidates to compare."))
+    chosen = db.session.scalars(select(Candidate).where(Candidate.id.in_(ids))).all()
+    if len(chosen) != len(set(ids)):
+        abort(404)
+    results = {
+        a.candidate_id: a
+        for a in db.session.scalars(
+            select(Assessment).where(Assessment.candidate_id.in_(ids), Assessment.submitted_at.is_not(None))
+        )
+    }
+    framework = get_catalog().framework
+    names = list(framework.competencies)
+    css = ["self", "other", "target", "self"]
+    series = [
+        (c.full_name, [results[c.id].result["levels"].get(cid, 0.0) for cid in names], css[i])
+        for i, c in enumerate(chosen)
+        if c.id in results
+    ]
+    chart = (
+        radar([framework.competencies[c].name for c in names], series, title=_("Candidates compared")) if series else ""
+    )
+    return render_template(
+        "hr/compare.html", chosen=chosen, results=results, framework=framework, chart=chart, profiles=_profiles()
+    )
+
+
+@bp.route("/candidates/<int:candidate_id>/note", methods=["POST"])
+@role_required("hr")
+def add_note(candidate_id: int):
+    candidate = _candidate(candidate_id)
+    form = NoteForm()
+    if not form.validate_on_submit():
+        return render_error(400, _("Write a note of at most 2000 characters."))
+    candidates.log(candidate, current_user, "note", form.text.data.strip())
+    db.session.commit()
+    flash(_("Note added."), "success")
+    return redirect(url_for("hr.report", candidate_id=candidate.id))
+
+
+@bp.route("/candidates/<int:candidate_id>/status", methods=["POST"])
+@role_required("hr")
+def change_status(candidate_id: int):
+    candidate = _candidate(candidate_id)
+    form = StatusForm()
+    if not form.validate_on_submit():
+        return render_error(400, _("Choose one of: reviewed, shortlisted, rejected."))
+    if candidate.submitted_at is None:
+        return render_error(400, _("The candidate has not submitted yet; decide after they finish."))
+    if candidate.status == "hired":
+        return render_error(400, _("This candidate is already hired."))
+    candidates.change_status(candidate, current_user, form.status.data, (form.note.data or "").strip())
+    flash(_("Status changed to %(s)s.", s=form.status.data), "success")
+    return redirect(url_for("hr.report", candidate_id=candidate.id))
+
+
+@bp.route("/candidates/<int:candidate_id>/revoke", methods=["POST"])
+@role_required("hr")
+def revoke(candidate_id: int):
+    candidate = _candidate(candidate_id)
+    if not ConfirmForm().validate_on_submit():
+        return render_error(400, _("The form expired. Reload the page and try again."))
+    candidates.revoke(candidate, current_user)
+    flash(_("The invitation link no longer works."), "success")
+    return redirect(url_for("hr.report", candidate_id=candidate.id))
+
+
+@bp.route("/candidates/<int:candidate_id>/reissue", methods=["POST"])
+@role_required("hr")
+def reissue(candidate_id: int):
+    candidate = _candidate(candidate_id)
+    if not ConfirmForm().validate_on_submit():
+        return render_error(400, _("The form expired. Reload the page and try again."))
+    try:
+        token = candidates.reissue(candidate, current_user, current_app.config["CANDIDATE_INVITE_DAYS"])
+    except candidates.CandidateError as error:
+        return render_error(400, str(error))
+    return _link_issued(candidate, token)
+
+
+@bp.route("/candidates/<int:candidate_id>/hire", methods=["POST"])
+@role_required("hr")
+def hire(candidate_id: int):
+    candidate = _candidate(candidate_id)
+    form = HireForm()
+    form.department_id.choices = [SelectChoice(0, "")] + [
+        SelectChoice(d.id, d.name) for d in db.session.scalars(Department.ordered())
+    ]
+    if not form.validate_on_submit():
+        return render_error(400, _("Choose a department from the list."))
+    if candidate.submitted_at is None:
+        return render_error(400, _("Only a candidate who submitted the assessment can be hired here."))
+    department = db.session.get(Department, form.department_id.data) if form.department_id.data else None
+    try:
+        user, password = candidates.hire(candidate, current_user, department)
+    except candidates.CandidateError as error:
+        return render_error(400, str(error))
+    from ..services.onboarding import sync_onboarding
+
+    sync_onboarding(user)
+    return render_template("admin/password_issued.html", user=user, password=password, created=True)
+
+
+@bp.route("/candidates/<int:candidate_id>/delete", methods=["POST"])
+@role_required("hr")
+def delete(candidate_id: int):
+    candidate = _candidate(candidate_id)
+    if not ConfirmForm().validate_on_submit():
+        return render_error(400, _("The form expired. Reload the page and try again."))
+    candidates.delete_candidate(candidate, current_user, "deleted by HR")
+    flash(_("The candidate and their answers were deleted."), "success")
+    return redirect(url_for("hr.candidates_list"))

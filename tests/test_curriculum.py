@@ -1,0 +1,73 @@
+"""The shipped curriculum in courses/ meets the content rules."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from smmacademy.content.catalog import load_catalog
+
+from .conftest import REAL_COURSES
+
+CATALOG = load_catalog(REAL_COURSES)
+MODULES = CATALOG.modules
+DEPARTMENTS = [
+    "Marketing",
+    "PR",
+    "B2B sales",
+    "B2C sales",
+    "Supplier relations",
+    "Partner relations",
+    "Technical support",
+    "HR",
+]
+
+
+def test_curriculum_is_valid_and_big_enough():
+    assert CATALOG.errors == []
+    assert len(CATALOG.courses) >= 6
+    assert len(MODULES) >= 30
+    assert sum(len(m.questions) for m in MODULES) >= 180
+
+
+@pytest.mark.parametrize("module", MODULES, ids=lambda m: f"{m.course_slug}/{m.slug}")
+def test_module_has_tags_a_mixed_quiz_with_explanations_and_sources(module):
+    assert module.competencies, "no competency tags"
+    assert len(module.questions) >= 5, "fewer than 5 questions"
+    assert len({q.type for q in module.questions}) >= 3, "quiz does not mix question types"
+    assert all(q.explanation.strip() for q in module.questions), "a question has no explanation"
+    assert 600 <= module.words <= 1500, f"{module.words} words"
+    assert "Sources:" in module.text_for().text, "no Sources line"
+
+
+def test_every_competency_is_developed_by_some_module():
+    untagged = [cid for cid in CATALOG.framework.competencies if not CATALOG.modules_for_competency(cid)]
+    assert untagged == []
+
+
+def test_each_department_has_an_onboarding_module_naming_it():
+    course = CATALOG.courses["department-onboarding"]
+    named = {a for m in course.modules for a in m.audience}
+    assert set(DEPARTMENTS) <= named
+
+
+def test_no_cyrillic_in_the_english_curriculum():
+    cyrillic = re.compile("[\u0400-\u04ff]")
+    offenders = [
+        str(p)
+        for p in REAL_COURSES.rglob("*")
+        if p.suffix in {".md", ".yml"} and ".ru." not in p.name and cyrillic.search(p.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
+
+
+def test_coverage_table_names_only_real_question_ids():
+    text = (REAL_COURSES / "COVERAGE.md").read_text(encoding="utf-8")
+    mentioned = set(re.findall(r"`([a-z0-9][a-z0-9-]+)`", text))
+    known = set(CATALOG.questions)
+    cited = mentioned & known
+    assert len(cited) >= 0.9 * len(known), "most questions should be mapped to the points they check"
+    slug_like = {m for m in mentioned if "-" in m and m not in known}
+    modules = {m.slug for m in MODULES} | set(CATALOG.courses) | {f"{m.course_slug}/{m.slug}" for m in MODULES}
+    assert slug_like - modules - {c for c in CATALOG.framework.competencies} == set()
