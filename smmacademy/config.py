@@ -69,7 +69,7 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
                 f"{MIN_SECRET_LENGTH} characters in production."
             )
     config["SECRET_KEY"] = secret or _instance_secret(instance_path)
-    if database_url.startswith("sqlite"):
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # A waiting writer retries instead of failing with "database is locked".
         config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"connect_args": {"timeout": 15}})
     else:

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 698eaef0bb9b
+Revision ID: c695a54e09e8
 Revises: 
-Create Date: 2026-11-22 07:53:22.337488
+Create Date: 2026-11-22 08:09:37.194886
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import smmacademy.models.base
 
 
 # revision identifiers, used by Alembic.
-revision = '698eaef0bb9b'
+revision = 'c695a54e09e8'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -26,6 +26,15 @@ def upgrade():
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('name')
     )
+    op.create_table('link_attempts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('address', sa.String(length=64), nullable=False),
+    sa.Column('created_at', smmacademy.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('link_attempts', schema=None) as batch_op:
+        batch_op.create_index('ix_link_attempts_address_time', ['address', 'created_at'], unique=False)
+
     op.create_table('login_attempts',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=False),
@@ -59,32 +68,12 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_users_department_id'), ['department_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_users_manager_id'), ['manager_id'], unique=False)
 
-    op.create_table('assessments',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('user_id', sa.Integer(), nullable=True),
-    sa.Column('candidate_id', sa.Integer(), nullable=True),
-    sa.Column('ratings', sa.JSON(), nullable=False),
-    sa.Column('framework_version', sa.Integer(), nullable=False),
-    sa.Column('framework', sa.JSON(), nullable=True),
-    sa.Column('result', sa.JSON(), nullable=True),
-    sa.Column('best_profile', sa.String(length=64), nullable=True),
-    sa.Column('best_band', sa.String(length=16), nullable=True),
-    sa.Column('started_at', smmacademy.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', smmacademy.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('submitted_at', smmacademy.models.base.UTCDateTime(timezone=True), nullable=True),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id')
-    )
-    with op.batch_alter_table('assessments', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_assessments_candidate_id'), ['candidate_id'], unique=False)
-        batch_op.create_index('ix_assessments_user_submitted', ['user_id', 'submitted_at'], unique=False)
-
     op.create_table('assignments',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=20), nullable=False),
     sa.Column('course_slug', sa.String(length=100), nullable=True),
-    sa.Column('module_slugs', sa.JSON(), nullable=True),
+    sa.Column('module_slugs', sa.JSON(none_as_null=True), nullable=True),
     sa.Column('due_date', sa.Date(), nullable=True),
     sa.Column('note', sa.Text(), nullable=False),
     sa.Column('source', sa.String(length=20), nullable=False),
@@ -99,6 +88,48 @@ def upgrade():
     with op.batch_alter_table('assignments', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_assignments_user_id'), ['user_id'], unique=False)
         batch_op.create_index('ix_assignments_user_open', ['user_id', 'withdrawn_at'], unique=False)
+
+    op.create_table('audit_log',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
+    sa.Column('action', sa.String(length=60), nullable=False),
+    sa.Column('detail', sa.Text(), nullable=False),
+    sa.Column('created_at', smmacademy.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['actor_id'], ['users.id'], ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id')
+    )
+    op.create_table('candidates',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('full_name', sa.String(length=200), nullable=False),
+    sa.Column('email', sa.String(length=254), nullable=False),
+    sa.Column('profile_id', sa.String(length=64), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=True),
+    sa.Column('token_expires_at', smmacademy.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('token_revoked_at', smmacademy.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('time_limit_minutes', sa.Integer(), nullable=True),
+    sa.Column('consent_at', smmacademy.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('test_question_ids', sa.JSON(none_as_null=True), nullable=True),
+    sa.Column('test_seed', sa.Integer(), nullable=True),
+    sa.Column('test_started_at', smmacademy.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('test_submitted_at', smmacademy.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('test_answers', sa.JSON(none_as_null=True), nullable=True),
+    sa.Column('test_grades', sa.JSON(none_as_null=True), nullable=True),
+    sa.Column('test_score', sa.Float(), nullable=True),
+    sa.Column('submitted_at', smmacademy.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('last_activity_at', smmacademy.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', smmacademy.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('hired_user_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['hired_user_id'], ['users.id'], ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('token_hash')
+    )
+    with op.batch_alter_table('candidates', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_candidates_last_activity_at'), ['last_activity_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_candidates_status'), ['status'], unique=False)
 
     op.create_table('certificates',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -158,11 +189,55 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_quiz_attempts_user_id'), ['user_id'], unique=False)
         batch_op.create_index('ix_quiz_attempts_user_module', ['user_id', 'course_slug', 'module_slug'], unique=False)
 
+    op.create_table('assessments',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('candidate_id', sa.Integer(), nullable=True),
+    sa.Column('ratings', sa.JSON(), nullable=False),
+    sa.Column('framework_version', sa.Integer(), nullable=False),
+    sa.Column('framework', sa.JSON(), nullable=True),
+    sa.Column('result', sa.JSON(), nullable=True),
+    sa.Column('best_profile', sa.String(length=64), nullable=True),
+    sa.Column('best_band', sa.String(length=16), nullable=True),
+    sa.Column('started_at', smmacademy.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', smmacademy.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('submitted_at', smmacademy.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['candidate_id'], ['candidates.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('assessments', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_assessments_candidate_id'), ['candidate_id'], unique=False)
+        batch_op.create_index('ix_assessments_user_submitted', ['user_id', 'submitted_at'], unique=False)
+
+    op.create_table('candidate_events',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('candidate_id', sa.Integer(), nullable=False),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('created_at', smmacademy.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['actor_id'], ['users.id'], ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['candidate_id'], ['candidates.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('candidate_events', schema=None) as batch_op:
+        batch_op.create_index('ix_candidate_events_candidate', ['candidate_id', 'created_at'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('candidate_events', schema=None) as batch_op:
+        batch_op.drop_index('ix_candidate_events_candidate')
+
+    op.drop_table('candidate_events')
+    with op.batch_alter_table('assessments', schema=None) as batch_op:
+        batch_op.drop_index('ix_assessments_user_submitted')
+        batch_op.drop_index(batch_op.f('ix_assessments_candidate_id'))
+
+    op.drop_table('assessments')
     with op.batch_alter_table('quiz_attempts', schema=None) as batch_op:
         batch_op.drop_index('ix_quiz_attempts_user_module')
         batch_op.drop_index(batch_op.f('ix_quiz_attempts_user_id'))
@@ -177,16 +252,17 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_certificates_user_id'))
 
     op.drop_table('certificates')
+    with op.batch_alter_table('candidates', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_candidates_status'))
+        batch_op.drop_index(batch_op.f('ix_candidates_last_activity_at'))
+
+    op.drop_table('candidates')
+    op.drop_table('audit_log')
     with op.batch_alter_table('assignments', schema=None) as batch_op:
         batch_op.drop_index('ix_assignments_user_open')
         batch_op.drop_index(batch_op.f('ix_assignments_user_id'))
 
     op.drop_table('assignments')
-    with op.batch_alter_table('assessments', schema=None) as batch_op:
-        batch_op.drop_index('ix_assessments_user_submitted')
-        batch_op.drop_index(batch_op.f('ix_assessments_candidate_id'))
-
-    op.drop_table('assessments')
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_users_manager_id'))
         batch_op.drop_index(batch_op.f('ix_users_department_id'))
@@ -197,5 +273,9 @@ def downgrade():
         batch_op.drop_index('ix_login_attempts_address_time')
 
     op.drop_table('login_attempts')
+    with op.batch_alter_table('link_attempts', schema=None) as batch_op:
+        batch_op.drop_index('ix_link_attempts_address_time')
+
+    op.drop_table('link_attempts')
     op.drop_table('departments')
     # ### end Alembic commands ###
