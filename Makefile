@@ -6,7 +6,9 @@ STAMP := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run dev test lint check-content bench clean
+TEST_DATABASE_URL ?= postgresql+psycopg://smm:smm@127.0.0.1:5432/smmacademy_test
+
+.PHONY: install browser-deps run dev test test-postgres lint check-content bench clean
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,9 +36,23 @@ lint: install
 	$(BIN)/ruff format --check smmacademy tests bench app.py
 	$(BIN)/bandit -q -r smmacademy -c pyproject.toml
 
-test: install
+# Browser tests drive Debian's Chromium (Playwright's own download does not work offline).
+browser-deps:
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; \
+	  else echo "The browser tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
+
+# Unit, browser and accessibility tests on SQLite, then ruff and bandit.
+test: install browser-deps
 	$(BIN)/python -m pytest -q
 	$(MAKE) --no-print-directory lint
+
+# The whole suite again on PostgreSQL, plus the two-servers test (needs a running server).
+test-postgres: install browser-deps
+	TEST_DATABASE_URL='$(TEST_DATABASE_URL)' $(BIN)/python -m pytest -q -m ''
+
+
 
 bench: install
 	$(BIN)/python -m bench.run

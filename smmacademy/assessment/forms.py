@@ -6,7 +6,6 @@ forms carry the CSRF token and the fixed fields.
 """
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField
 
 
 class StartForm(FlaskForm):
@@ -14,9 +13,7 @@ class StartForm(FlaskForm):
 
 
 class AreaForm(FlaskForm):
-    """One area page; ``direction`` says where to go after saving."""
-
-    direction = HiddenField(default="next")
+    """One area page; the pressed button's ``direction`` says where to go after saving."""
 
 
 class SubmitForm(FlaskForm):

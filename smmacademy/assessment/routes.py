@@ -103,7 +103,7 @@ def area(area_id: str):
             values.update(submitted)
             status = 400
         else:
-            direction = form.direction.data
+            direction = request.form.get("direction", "next")
             if direction == "back" and index > 0:
                 return redirect(url_for("assessment.area", area_id=framework.areas[index - 1].id))
             if direction == "later":

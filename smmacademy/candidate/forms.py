@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField
+from wtforms import BooleanField
 from wtforms.validators import DataRequired
 
 
@@ -18,4 +18,4 @@ class StepForm(FlaskForm):
 
 
 class AreaForm(FlaskForm):
-    direction = HiddenField(default="next")
+    """One area page; the pressed button's ``direction`` says where to go after saving."""

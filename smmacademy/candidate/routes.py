@@ -160,9 +160,9 @@ def area(area_id: str):
         else:
             candidates.touch(g.candidate)
             db.session.commit()
-            if form.direction.data == "back" and index > 0:
+            if request.form.get("direction") == "back" and index > 0:
                 return redirect(url_for("candidate.area", area_id=framework.areas[index - 1].id))
-            if form.direction.data == "later" or index + 1 >= len(framework.areas):
+            if request.form.get("direction") == "later" or index + 1 >= len(framework.areas):
                 return redirect(url_for("candidate.welcome"))
             return redirect(url_for("candidate.area", area_id=framework.areas[index + 1].id))
     rated = sum(1 for s in framework.statements if s in (assessment.ratings or {}))

@@ -66,9 +66,13 @@ def radar(
     return "".join(parts)
 
 
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def bar_chart(items: list[tuple[str, float]], title: str = "", maximum: float = 100, unit: str = "%") -> str:
     """Horizontal bars, one per (label, value)."""
-    row, label_width, width = 28, 220, 640
+    row, label_width, width = 30, 250, 560
     height = row * len(items) + 20
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" class="chart bars" role="img" '

@@ -1,6 +1,19 @@
 // Small progressive enhancements; every page works without JavaScript.
 (function () {
   "use strict";
+  // A table that scrolls sideways (on a phone) must be reachable with the keyboard.
+  function markScrollableRegions() {
+    document.querySelectorAll("table.data, .table-scroll").forEach(function (region) {
+      if (region.scrollWidth > region.clientWidth + 1) {
+        region.setAttribute("tabindex", "0");
+      } else {
+        region.removeAttribute("tabindex");
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", markScrollableRegions);
+  window.addEventListener("resize", markScrollableRegions);
+
   document.addEventListener("change", function (event) {
     var target = event.target;
     if (target.matches && target.matches("select[data-autosubmit]") && target.form) {

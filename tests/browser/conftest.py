@@ -1,0 +1,249 @@
+"""Real-browser fixtures: the real app on a free localhost port, Debian's Chromium driven by Playwright.
+
+A failing test leaves a screenshot and the page HTML in ``test-artifacts/``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, sync_playwright
+
+from .axe import axe_script
+
+PROJECT = Path(__file__).resolve().parents[2]
+ARTIFACTS = PROJECT / "test-artifacts"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+PHONE = {"width": 390, "height": 844}
+
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class LiveServer:
+    """The real app (migrated with ``flask db upgrade``) on its own database and port."""
+
+    url: str
+    env: dict
+    process: subprocess.Popen
+    log: Path
+    demo_password: str = ""
+    extra: dict = field(default_factory=dict)
+
+    def cli(self, *args: str, stdin: str = "") -> str:
+        """Run a ``flask`` command against this server's database."""
+        result = subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "app", *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            env=self.env,
+            cwd=PROJECT,
+            timeout=120,
+            check=False,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        return result.stdout
+
+    def load_demo(self) -> str:
+        output = self.cli("demo")
+        self.demo_password = re.search(r"password: (\S+)", output).group(1)
+        return self.demo_password
+
+
+def start_server(tmp_path: Path, database_url: str | None = None) -> LiveServer:
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url or f"sqlite:///{tmp_path / 'browser.sqlite'}",
+        "SECRET_KEY": "browser-tests-secret-key-0123456789abcdef",
+        "FLASK_DEBUG": "0",
+    }
+    env.pop("SMMACADEMY_ENV", None)
+    server = LiveServer(f"http://127.0.0.1:{port}", env, None, tmp_path / f"server-{port}.log")
+    server.cli("db", "upgrade")
+    log = server.log.open("w")
+    server.process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "flask",
+            "--app",
+            "app",
+            "run",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-reload",
+        ],
+        env=env,
+        cwd=PROJECT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(server.url + "/verify", timeout=2):  # noqa: S310  # nosec B310
+                return server
+        except OSError:
+            if server.process.poll() is not None:
+                break
+            time.sleep(0.2)
+    server.process.kill()
+    raise RuntimeError("the app did not start:\n" + server.log.read_text())
+
+
+def reset_postgres(url: str) -> None:
+    """Empty the shared PostgreSQL test database so a server starts from nothing."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture
+def server(tmp_path):
+    """The app on SQLite, or on TEST_DATABASE_URL's PostgreSQL in the PostgreSQL pass."""
+    database = os.environ.get("TEST_DATABASE_URL")
+    if database:
+        reset_postgres(database)
+    live = start_server(tmp_path, database)
+    yield live
+    live.process.terminate()
+    live.process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's package with 'apt-get install chromium'")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+        yield launched
+        launched.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+class Pages:
+    """Opens pages in fresh browser contexts and remembers them for checks and artifacts."""
+
+    def __init__(self, browser, request):
+        self.browser = browser
+        self.request = request
+        self.opened: list[tuple[str, Page]] = []
+        self.console_errors: list[str] = []
+        self.contexts = []
+
+    def new(self, name: str = "main", phone: bool = False, bypass_csp: bool = False) -> Page:
+        context = self.browser.new_context(
+            viewport=PHONE if phone else {"width": 1280, "height": 900}, bypass_csp=bypass_csp
+        )
+        self.contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.on("console", lambda msg: self._console(page, msg))
+        page.on("pageerror", lambda exc: self.console_errors.append(f"{page.url}: {exc}"))
+        self.opened.append((name, page))
+        return page
+
+    def _console(self, page: Page, message) -> None:
+        if message.type != "error":
+            return
+        # Opening an error page on purpose (a 404 test) logs the document's own
+        # status; failures of scripts, styles or images are still reported.
+        if message.text.startswith("Failed to load resource") and message.location.get("url") == page.url:
+            return
+        self.console_errors.append(f"{page.url}: {message.text}")
+
+    def save_artifacts(self) -> None:
+        ARTIFACTS.mkdir(exist_ok=True)
+        test = re.sub(r"[^\w.-]+", "_", self.request.node.nodeid)
+        for name, page in self.opened:
+            try:
+                page.screenshot(path=str(ARTIFACTS / f"{test}-{name}.png"), full_page=True)
+                (ARTIFACTS / f"{test}-{name}.html").write_text(page.content(), encoding="utf-8")
+            except Exception as error:  # noqa: BLE001 - a closed page must not hide the real failure
+                (ARTIFACTS / f"{test}-{name}.txt").write_text(f"could not capture: {error}")
+
+    def close(self) -> None:
+        for context in self.contexts:
+            context.close()
+
+
+@pytest.fixture
+def pages(browser, request):
+    opened = Pages(browser, request)
+    yield opened
+    failed = any(
+        getattr(request.node, f"report_{when}", None) and getattr(request.node, f"report_{when}").failed
+        for when in ("setup", "call")
+    )
+    if failed:
+        opened.save_artifacts()
+    errors = list(opened.console_errors)
+    opened.close()
+    if not failed:
+        assert errors == [], "console errors:\n" + "\n".join(errors)
+
+
+def fits_phone(page: Page) -> None:
+    """The page has no horizontal scrolling at the current viewport width."""
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px"
+
+
+def no_serious_a11y_violations(page: Page) -> None:
+    """Run axe-core on the page; fail on serious or critical violations."""
+    page.add_script_tag(path=str(axe_script()))
+    violations = page.evaluate("async () => (await axe.run(document)).violations")
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == [], f"{page.url}:\n" + "\n".join(serious)
+
+
+def sign_in(page: Page, server: LiveServer, email: str, password: str) -> None:
+    page.goto(server.url + "/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    assert "/login" not in page.url, page.content()[:2000]

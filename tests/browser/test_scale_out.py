@@ -1,0 +1,91 @@
+"""Two app processes sharing one PostgreSQL database behave as one site."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import os
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+
+from .conftest import reset_postgres, start_server
+
+pytestmark = pytest.mark.postgres
+DATABASE = os.environ.get("TEST_DATABASE_URL", "")
+
+
+class Browser:
+    """A tiny HTTP client with one cookie jar shared across servers (like a user behind a load balancer)."""
+
+    def __init__(self):
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def get(self, url: str) -> tuple[int, str]:
+        try:
+            with self.opener.open(url, timeout=10) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+    def post_form(self, page_url: str, data: dict) -> tuple[int, str]:
+        _status, html = self.get(page_url)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+        body = urllib.parse.urlencode({**data, "csrf_token": token}).encode()
+        try:
+            with self.opener.open(urllib.request.Request(page_url, data=body), timeout=10) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+
+@pytest.fixture
+def two_servers(tmp_path):
+    if not DATABASE.startswith("postgresql"):
+        pytest.fail("set TEST_DATABASE_URL to a PostgreSQL database to run the scale-out test")
+    reset_postgres(DATABASE)
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+    first = start_server(tmp_path / "a", DATABASE)
+    second = start_server(tmp_path / "b", DATABASE)
+    first.cli(
+        "create-user",
+        "--email",
+        "pat@example.com",
+        "--name",
+        "Pat Person",
+        "--role",
+        "admin",
+        "--password-stdin",
+        stdin="a-long-password\n",
+    )
+    yield first, second
+    for server in (first, second):
+        server.process.terminate()
+        server.process.wait(timeout=10)
+
+
+def test_a_user_signed_in_on_one_server_continues_on_the_other(two_servers):
+    first, second = two_servers
+    browser = Browser()
+    status, html = browser.post_form(first.url + "/login", {"email": "pat@example.com", "password": "a-long-password"})
+    assert status == 200 and "Hello, Pat Person" in html  # followed the redirect to /home on the first server
+    status, html = browser.get(second.url + "/home")
+    assert status == 200 and "Hello, Pat Person" in html
+
+
+def test_the_login_throttle_counts_failures_across_both_servers(two_servers):
+    first, second = two_servers
+    for index in range(5):
+        server = (first, second)[index % 2]
+        status, _html = Browser().post_form(
+            server.url + "/login", {"email": "pat@example.com", "password": "wrong-password"}
+        )
+        assert status == 401
+    status, html = Browser().post_form(
+        second.url + "/login", {"email": "pat@example.com", "password": "a-long-password"}
+    )
+    assert status == 429 and "Too many failed sign-in attempts" in html
