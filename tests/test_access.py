@@ -33,6 +33,7 @@ def admin_post(allowed: int) -> dict:
 ACCESS = {
     "main.index": ("GET", "/", {**dict.fromkeys(ROLES, 302)}),
     "main.home": ("GET", "/home", ANY_USER),
+    "main.health": ("GET", "/healthz", PUBLIC),
     "auth.login": ("GET", "/login", {"anonymous": 200, "learner": 302, "manager": 302, "hr": 302, "admin": 302}),
     "auth.logout": ("POST", "/logout", {"anonymous": 302, "learner": 302, "manager": 302, "hr": 302, "admin": 302}),
     "auth.setup": ("GET", "/setup", dict.fromkeys(ROLES, 404)),
@@ -50,6 +51,7 @@ ACCESS = {
     "learn.catalog": ("GET", "/courses", ANY_USER),
     "learn.course": ("GET", "/courses/basics", ANY_USER),
     "learn.module": ("GET", "/courses/basics/intro", ANY_USER),
+    "learn.quiz": ("GET", "/courses/basics/intro/quiz", ANY_USER),
     "learn.mark_read": ("POST", "/courses/basics/reading/read", {**ANY_USER, **dict.fromkeys(ROLES[1:], 302)}),
     "learn.submit_quiz": ("POST", "/courses/basics/intro/quiz", {"anonymous": 302, **dict.fromkeys(ROLES[1:], 400)}),
     "learn.attempt": (

@@ -21,13 +21,13 @@ RIGHT = {
 }
 
 
-def attempt_token(client, url="/courses/basics/intro") -> str:
+def attempt_token(client, url="/courses/basics/intro/quiz") -> str:
     html = client.get(url).get_data(as_text=True)
     return re.search(r'name="attempt" value="([^"]+)"', html).group(1)
 
 
 def submit(client, answers, token=None, module="intro", course="basics"):
-    token = token or attempt_token(client, f"/courses/{course}/{module}")
+    token = token or attempt_token(client, f"/courses/{course}/{module}/quiz")
     return client.post(f"/courses/{course}/{module}/quiz", data={**answers, "attempt": token})
 
 
@@ -49,12 +49,15 @@ def test_catalog_filters_by_audience(client, learner):
     assert "Advanced practice" in html and "Basics of social media" not in html
 
 
-def test_module_page_has_toc_quiz_and_neighbours(client, learner):
+def test_module_page_has_toc_quiz_link_and_neighbours(client, learner):
     html = client.get("/courses/basics/intro").get_data(as_text=True)
     assert 'href="#why-roles-matter"' in html
-    assert 'name="q-intro-single"' in html and 'name="q-intro-matching-2"' in html
+    assert 'href="/courses/basics/intro/quiz">Take the quiz</a>' in html and "5 questions" in html
     assert 'rel="next" href="/courses/basics/reading"' in html
     assert "<script>alert" not in html
+    quiz = client.get("/courses/basics/intro/quiz").get_data(as_text=True)
+    assert 'name="q-intro-single"' in quiz and 'name="q-intro-matching-2"' in quiz and 'name="attempt"' in quiz
+    assert client.get("/courses/basics/reading/quiz").status_code == 404
 
 
 def test_opening_a_module_records_it_as_in_progress(client, learner):
@@ -81,7 +84,7 @@ def test_failing_then_passing_a_quiz_keeps_best_and_latest(client, learner):
 
 def test_review_shows_the_order_the_learner_saw(client, learner):
     token = attempt_token(client)
-    shown = client.get("/courses/basics/intro")  # another attempt, ignored
+    shown = client.get("/courses/basics/intro/quiz")  # another attempt, ignored
     assert shown.status_code == 200
     response = submit(client, RIGHT, token=token)
     attempt = db.session.scalar(select(QuizAttempt))

@@ -90,9 +90,11 @@ def course(course_slug: str):
     )
 
 
-def _blocked_by_prerequisites(course):
+def _blocked_by_prerequisites(course, rows=None):
+    if not course.prerequisites:
+        return None
     catalog = get_catalog()
-    rows = learning.progress_rows(current_user.id)
+    rows = learning.progress_rows(current_user.id) if rows is None else rows
     missing = missing_prerequisites(course, learning.completed_courses(catalog, rows))
     if not missing:
         return None
@@ -112,15 +114,13 @@ def module(course_slug: str, module_slug: str):
     module = course.module(module_slug)
     if module is None:
         abort(404)
-    blocked = _blocked_by_prerequisites(course)
+    rows = learning.progress_rows(current_user.id)
+    blocked = _blocked_by_prerequisites(course, rows)
     if blocked:
         return blocked
-    learning.record_view(current_user, module)
-    rows = learning.progress_rows(current_user.id)
+    row = learning.record_view(current_user, module, rows.get((course.slug, module.slug)))
+    rows[(course.slug, module.slug)] = row
     text = module.text_for(_language())
-    ticket = token = None
-    if module.has_quiz:
-        ticket, token = learning.new_ticket(current_app.config["SECRET_KEY"], current_user, module)
     attempts = db.session.scalars(QuizAttempt.for_module(current_user.id, course.slug, module.slug).limit(10)).all()
     previous, following = course.neighbours(module.slug)
     return render_template(
@@ -129,13 +129,33 @@ def module(course_slug: str, module_slug: str):
         module=module,
         position=course.modules.index(module) + 1,
         text=text,
-        row=rows.get((course.slug, module.slug)),
+        row=row,
         status=course_progress(course, rows).statuses[module.slug],
-        order=presentations(text.questions, ticket.seed) if ticket else {},
-        token=token,
         attempts=attempts,
         previous=previous,
         following=following,
+    )
+
+
+@bp.route("/courses/<course_slug>/<module_slug>/quiz")
+@login_required
+def quiz(course_slug: str, module_slug: str):
+    course = _course_or_404(course_slug)
+    module = course.module(module_slug)
+    if module is None or not module.has_quiz:
+        abort(404)
+    blocked = _blocked_by_prerequisites(course)
+    if blocked:
+        return blocked
+    text = module.text_for(_language())
+    ticket, token = learning.new_ticket(current_app.config["SECRET_KEY"], current_user, module)
+    return render_template(
+        "learn/quiz.html",
+        course=course,
+        module=module,
+        text=text,
+        order=presentations(text.questions, ticket.seed),
+        token=token,
     )
 
 

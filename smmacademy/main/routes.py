@@ -26,6 +26,13 @@ def index():
     return redirect(url_for("main.home"))
 
 
+@bp.route("/healthz")
+@public
+def health():
+    """Liveness probe for load balancers: the process answers (no database access)."""
+    return {"status": "ok"}
+
+
 @bp.route("/home")
 @login_required
 def home():

@@ -7,7 +7,7 @@ from datetime import datetime
 from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, Index, String, func, or_, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
@@ -61,7 +61,8 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     department: Mapped[Department | None] = relationship(lazy="joined")
-    manager: Mapped[User | None] = relationship(remote_side=[id], lazy="joined", join_depth=1)
+    # Loaded on demand; lists that show managers use selectinload (one query).
+    manager: Mapped[User | None] = relationship(remote_side=[id])
 
     @staticmethod
     def normalise_email(email: str) -> str:
@@ -97,7 +98,7 @@ class User(UserMixin, db.Model):
     @staticmethod
     def search(query: str = "", role: str = "", department_id: int | None = None, include_inactive=True):
         """Statement for the admin user list, filtered and ordered by name."""
-        stmt = select(User).order_by(func.lower(User.full_name))
+        stmt = select(User).options(selectinload(User.manager)).order_by(func.lower(User.full_name))
         if query:
             like = f"%{query.strip().lower()}%"
             stmt = stmt.where(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
@@ -19,6 +19,7 @@ from ..models.base import utcnow
 
 ATTEMPT_SALT = "quiz-attempt"
 ATTEMPT_MAX_AGE = 24 * 3600
+VIEW_REFRESH = timedelta(minutes=5)
 
 
 class SubmissionError(ValueError):
@@ -50,14 +51,24 @@ def _row(user: User, module: Module) -> ModuleProgress:
     return row
 
 
-def record_view(user: User, module: Module) -> None:
-    """Log that the learner opened a module (first and latest view)."""
-    row = _row(user, module)
-    row.last_seen_at = utcnow()
+def record_view(user: User, module: Module, row: ModuleProgress | None) -> ModuleProgress:
+    """Log that the learner opened a module (first and latest view).
+
+    ``row`` is the learner's current row, if any. A view within
+    VIEW_REFRESH of the last one writes nothing: reloading a page must not
+    cost a database write.
+    """
+    now = utcnow()
+    if row is not None and now - row.last_seen_at < VIEW_REFRESH:
+        return row
+    row = row or _row(user, module)
+    row.last_seen_at = now
     try:
         db.session.commit()
     except IntegrityError:  # a parallel request created the row first
         db.session.rollback()
+        row = _row(user, module)
+    return row
 
 
 def mark_read(user: User, catalog: Catalog, module: Module) -> Certificate | None:

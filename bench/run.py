@@ -1,0 +1,136 @@
+"""`make bench`: run every benchmark and write bench/RESULTS.md.
+
+Options: --seconds N (load duration, default 60), --skip-load, --database-url URL
+(PostgreSQL for the second load run; default BENCH_DATABASE_URL, then the test database).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import subprocess
+from datetime import UTC, datetime
+from pathlib import Path
+
+from . import load, scenarios
+
+RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+DEFAULT_PG = "postgresql+psycopg://smm:smm@127.0.0.1:5432/smmacademy_test"
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        kib = int(Path("/proc/meminfo").read_text().split()[1])
+        memory = f", {kib / 1024 / 1024:.0f} GiB RAM"
+    except (OSError, ValueError, IndexError):
+        pass
+    return f"{os.cpu_count()} cores ({cpu}){memory}, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+
+
+def postgres_available(url: str) -> bool:
+    try:
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(url, connect_args={"connect_timeout": 3})
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        engine.dispose()
+        return True
+    except Exception:  # noqa: BLE001 - any failure means "not available"
+        return False
+
+
+def load_table(result: dict) -> list[str]:
+    lines = [
+        f"**{result['database']}**, {result['users']} concurrent users ({result['users'] - result['managers']} learners, "
+        f"{result['managers']} managers), gunicorn {result['workers']} workers × 4 threads, {result['seconds']} s: "
+        f"{result['total_rps']:.1f} requests/s in total, {result['errors']} errors, "
+        f'{result["database_locked"]} "database is locked", {result["server_errors"]} server errors.',
+        "",
+        "| page | requests | req/s | p50 ms | p95 ms | p99 ms | errors |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for page, row in result["pages"].items():
+        lines.append(
+            f"| {page} | {row['requests']} | {row['rps']:.1f} | {row['p50_ms']:.0f} | {row['p95_ms']:.0f} | "
+            f"{row['p99_ms']:.0f} | {row['errors']} |"
+        )
+    lines += [
+        "",
+        f"Same server, {result['users']} signed-in clients for 10 s each: module page ({result['module_url']}) "
+        f"{result['module_rps']:.0f} req/s, trivial page (/account) {result['trivial_rps']:.0f} req/s — ratio "
+        f"**{result['module_ratio']:.2f}**; /healthz (no session, no template) {result['health_rps']:.0f} req/s.",
+        "",
+    ]
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--skip-load", action="store_true")
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_PG))
+    args = parser.parse_args()
+
+    print("content loading ...", flush=True)
+    content = scenarios.content_loading()
+    print("module page vs trivial page (in-process) ...", flush=True)
+    pages = scenarios.module_vs_trivial()
+    print("team dashboard 10 vs 1000 people ...", flush=True)
+    dashboard = scenarios.dashboard_scaling()
+    loads = []
+    if not args.skip_load:
+        print("load test on SQLite ...", flush=True)
+        loads.append(load.run(None, seconds=args.seconds))
+        if postgres_available(args.database_url):
+            print("load test on PostgreSQL ...", flush=True)
+            loads.append(load.run(args.database_url, seconds=args.seconds))
+        else:
+            print("PostgreSQL not reachable: skipping its load run", flush=True)
+
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False)
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC at commit {commit.stdout.strip() or '?'} on "
+        f"{machine()}. Re-run with `make bench`; every comparison below comes from one run.",
+        "",
+        "## Course content",
+        "",
+        f"- Shipped courses ({content['shipped']}): catalog loaded, validated and rendered in "
+        f"**{1000 * content['shipped_seconds']:.0f} ms**.",
+        f"- Generated tree ({content['generated']}): **{content['generated_seconds']:.2f} s**.",
+        f"- In-process (Flask test client, one thread, signed in): module page ({pages['module_url']}) "
+        f"{pages['module_rps']:.0f} req/s, trivial page (/account, same layout and sign-in) "
+        f"{pages['trivial_rps']:.0f} req/s — ratio **{pages['ratio']:.2f}** (target ≥ 0.5). Against /healthz "
+        f"(no session, no template, {pages['health_rps']:.0f} req/s) the ratio is {pages['health_ratio']:.2f}.",
+        "",
+        "## Team dashboard",
+        "",
+        f"- 10 people × 30 modules with attempts: **{1000 * dashboard['team_10_seconds']:.0f} ms** "
+        f"({dashboard['per_person_ms_10']:.1f} ms a person).",
+        f"- 1,000 people × 30 modules with attempts: **{1000 * dashboard['team_1000_seconds']:.0f} ms** "
+        f"({dashboard['per_person_ms_1000']:.2f} ms a person). The query count is the same for both "
+        "(tests/test_team.py checks it).",
+        "",
+    ]
+    if loads:
+        lines += ["## Load", ""]
+        for result in loads:
+            lines += load_table(result)
+    RESULTS.write_text("\n".join(lines), encoding="utf-8")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
