@@ -8,7 +8,7 @@ PORT ?= 5000
 
 TEST_DATABASE_URL ?= postgresql+psycopg://smm:smm@127.0.0.1:5432/smmacademy_test
 
-.PHONY: install browser-deps run dev test test-postgres lint check-content bench clean
+.PHONY: install browser-deps run dev test test-postgres lint check-content messages bench clean
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -53,6 +53,10 @@ test-postgres: install browser-deps
 	TEST_DATABASE_URL='$(TEST_DATABASE_URL)' $(BIN)/python -m pytest -q -m ''
 
 
+
+# Extract UI strings for translators (the Russian edition): translations/messages.pot
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
 
 bench: install
 	$(BIN)/python -m bench.run

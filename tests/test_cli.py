@@ -101,3 +101,15 @@ def test_export_gift_writes_moodle_questions(runner, tmp_path):
     assert "{\nFALSE\n####A student can be a specialist.\n}" in text
     assert "=3-4 =3 to 4" in text
     assert "=Manager -> Builds the system" in text
+
+
+def test_debug_mode_picks_up_an_edited_lesson_on_the_next_request(app_config, courses_dir, make_user):
+    app = create_app({**app_config, "DEBUG": True})
+    client = app.test_client()
+    make_user("admin")
+    learner = make_user("learner")
+    client.post("/login", data={"email": learner.email, "password": "correct-horse-battery"})
+    assert b"Introduction to the roles" in client.get("/courses/basics/intro").data
+    path = courses_dir / "01-basics" / "01-intro.md"
+    path.write_text(path.read_text().replace("title: Introduction to the roles", "title: Edited while running"))
+    assert b"Edited while running" in client.get("/courses/basics/intro").data

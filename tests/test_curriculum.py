@@ -7,21 +7,13 @@ import re
 import pytest
 
 from smmacademy.content.catalog import load_catalog
+from smmacademy.models.user import DEFAULT_DEPARTMENTS
 
 from .conftest import REAL_COURSES
 
 CATALOG = load_catalog(REAL_COURSES)
 MODULES = CATALOG.modules
-DEPARTMENTS = [
-    "Marketing",
-    "PR",
-    "B2B sales",
-    "B2C sales",
-    "Supplier relations",
-    "Partner relations",
-    "Technical support",
-    "HR",
-]
+DEPARTMENTS = list(DEFAULT_DEPARTMENTS)
 
 
 def test_curriculum_is_valid_and_big_enough():

@@ -17,6 +17,7 @@ from ..services import assessments
 from ..services.csv_export import csv_response
 from . import bp
 from .forms import AreaForm, StartForm, SubmitForm
+from .pages import area_page, first_open_area, rated_share, save_posted_ratings
 
 
 def _framework():
@@ -24,26 +25,6 @@ def _framework():
     if framework is None:
         abort(503)
     return framework
-
-
-def _area_index(framework, area_id: str) -> int:
-    for index, area in enumerate(framework.areas):
-        if area.id == area_id:
-            return index
-    abort(404)
-
-
-def _rated_share(framework, ratings: dict) -> float:
-    statements = framework.statements
-    return 100.0 * sum(1 for s in statements if s in ratings) / len(statements) if statements else 0.0
-
-
-def _first_open_area(framework, ratings: dict):
-    for area in framework.areas:
-        ids = [s.id for cid in area.competency_ids for s in framework.competencies[cid].statements]
-        if any(i not in ratings for i in ids):
-            return area
-    return None
 
 
 @bp.route("/")
@@ -56,7 +37,7 @@ def intro():
         "assessment/intro.html",
         framework=framework,
         draft=draft,
-        progress=_rated_share(framework, draft.ratings or {}) if draft else 0,
+        progress=rated_share(framework, draft.ratings or {}) if draft else 0,
         history=history,
         form=StartForm(),
         statements=len(framework.statements),
@@ -70,7 +51,7 @@ def start():
     if not StartForm().validate_on_submit():
         return render_error(400, _("The form expired. Reload the page and try again."))
     draft = assessments.start(current_user, framework)
-    area = _first_open_area(framework, draft.ratings or {})
+    area = first_open_area(framework, draft.ratings or {})
     if area is None:
         return redirect(url_for("assessment.review"))
     return redirect(url_for("assessment.area", area_id=area.id))
@@ -80,48 +61,26 @@ def start():
 @login_required
 def area(area_id: str):
     framework = _framework()
-    index = _area_index(framework, area_id)
-    area = framework.areas[index]
     draft = assessments.draft_for(current_user)
     if draft is None:
         flash(_("Start the self-assessment first."), "info")
         return redirect(url_for("assessment.intro"))
+    page = area_page(framework, area_id, draft)
     form = AreaForm()
-    values = {
-        s.id: str(v) for s, v in ((framework.statements.get(k), v) for k, v in (draft.ratings or {}).items()) if s
-    }
-    error = None
-    status = 200
     if request.method == "POST":
         if not form.validate_on_submit():
             return render_error(400, _("The form expired. Reload the page and try again."))
-        submitted = {k[2:]: v for k, v in request.form.items() if k.startswith("r-")}
-        try:
-            assessments.save_area(draft, framework, area.id, submitted)
-        except scoring.RatingError as problem:
-            error = _("Nothing was saved: %(problem)s. Rate every statement on this page.", problem=problem)
-            values.update(submitted)
-            status = 400
-        else:
+        if save_posted_ratings(page, draft):
             direction = request.form.get("direction", "next")
-            if direction == "back" and index > 0:
-                return redirect(url_for("assessment.area", area_id=framework.areas[index - 1].id))
+            if direction == "back" and page.previous_area:
+                return redirect(url_for("assessment.area", area_id=page.previous_area.id))
             if direction == "later":
                 flash(_("Saved. You can continue any time from the self-assessment page."), "success")
                 return redirect(url_for("assessment.intro"))
-            if index + 1 < len(framework.areas):
-                return redirect(url_for("assessment.area", area_id=framework.areas[index + 1].id))
+            if page.next_area:
+                return redirect(url_for("assessment.area", area_id=page.next_area.id))
             return redirect(url_for("assessment.review"))
-    return render_template(
-        "assessment/area.html",
-        framework=framework,
-        area=area,
-        index=index,
-        values=values,
-        error=error,
-        form=form,
-        progress=_rated_share(framework, draft.ratings or {}),
-    ), status
+    return render_template("assessment/area.html", form=form, **page.context(draft)), page.status
 
 
 @bp.route("/review")
@@ -131,12 +90,12 @@ def review():
     draft = assessments.draft_for(current_user)
     if draft is None:
         return redirect(url_for("assessment.intro"))
-    open_area = _first_open_area(framework, draft.ratings or {})
+    open_area = first_open_area(framework, draft.ratings or {})
     return render_template(
         "assessment/review.html",
         framework=framework,
         open_area=open_area,
-        progress=_rated_share(framework, draft.ratings or {}),
+        progress=rated_share(framework, draft.ratings or {}),
         form=SubmitForm(),
     )
 

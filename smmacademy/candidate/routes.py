@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
+from ..assessment.pages import area_page, first_open_area, save_posted_ratings
 from ..catalog_state import get_catalog
 from ..content.questions import presentations
 from ..domain import scoring
@@ -14,7 +15,7 @@ from ..errors import render_error
 from ..extensions import db
 from ..models import Candidate
 from ..security import ACCESS_ATTRIBUTE, public
-from ..services import assessments, candidates
+from ..services import candidates
 from . import bp
 from .forms import AreaForm, ConsentForm, StepForm
 
@@ -92,7 +93,7 @@ def welcome():
         candidate=candidate,
         rated=rated,
         total=len(framework.statements),
-        first_area=_first_open_area(framework, assessment.ratings or {}),
+        first_area=first_open_area(framework, assessment.ratings or {}),
         form=StepForm(),
         profile=framework.profiles[candidate.profile_id],
         size=candidates.TEST_SIZE,
@@ -117,14 +118,6 @@ def consent():
     return redirect(url_for("candidate.welcome"))
 
 
-def _first_open_area(framework, ratings):
-    for area in framework.areas:
-        ids = [s.id for cid in area.competency_ids for s in framework.competencies[cid].statements]
-        if any(i not in ratings for i in ids):
-            return area
-    return None
-
-
 def _needs_consent():
     if g.candidate.consent_at is None:
         flash(_("Please read the introduction and give your consent first."), "info")
@@ -139,43 +132,22 @@ def area(area_id: str):
     if redirect_to:
         return redirect_to
     framework = get_catalog().framework
-    index = next((i for i, a in enumerate(framework.areas) if a.id == area_id), None)
-    if index is None:
-        abort(404)
-    area = framework.areas[index]
     assessment = candidates.assessment_for(g.candidate, framework)
+    page = area_page(framework, area_id, assessment)
     form = AreaForm()
-    values = {k: str(v) for k, v in (assessment.ratings or {}).items()}
-    error, status = None, 200
     if request.method == "POST":
         if not form.validate_on_submit():
             return render_error(400, _("The form expired. Reload the page and try again."))
-        submitted = {k[2:]: v for k, v in request.form.items() if k.startswith("r-")}
-        try:
-            assessments.save_area(assessment, framework, area.id, submitted)
-        except scoring.RatingError as problem:
-            error = _("Nothing was saved: %(problem)s. Rate every statement on this page.", problem=problem)
-            values.update(submitted)
-            status = 400
-        else:
+        if save_posted_ratings(page, assessment):
             candidates.touch(g.candidate)
             db.session.commit()
-            if request.form.get("direction") == "back" and index > 0:
-                return redirect(url_for("candidate.area", area_id=framework.areas[index - 1].id))
-            if request.form.get("direction") == "later" or index + 1 >= len(framework.areas):
+            direction = request.form.get("direction", "next")
+            if direction == "back" and page.previous_area:
+                return redirect(url_for("candidate.area", area_id=page.previous_area.id))
+            if direction == "later" or not page.next_area:
                 return redirect(url_for("candidate.welcome"))
-            return redirect(url_for("candidate.area", area_id=framework.areas[index + 1].id))
-    rated = sum(1 for s in framework.statements if s in (assessment.ratings or {}))
-    return render_template(
-        "candidate/area.html",
-        framework=framework,
-        area=area,
-        index=index,
-        values=values,
-        error=error,
-        form=form,
-        progress=100.0 * rated / len(framework.statements),
-    ), status
+            return redirect(url_for("candidate.area", area_id=page.next_area.id))
+    return render_template("candidate/area.html", form=form, **page.context(assessment)), page.status
 
 
 @bp.route("/test", methods=["GET", "POST"])

@@ -65,6 +65,36 @@ def test_first_run_setup_then_login_and_logout(server, pages):
     sign_in(page, server, "ada@company.example", "a-strong-password")
     expect(page.get_by_role("heading", name="Hello, Ada Admin")).to_be_visible()
 
+    # The admin creates a manager and a learner, then each signs in with the temporary password.
+    people = {}
+    for name, email, role, manager in [("Mo Manager", "mo@company.example", "Manager", None),
+                                       ("Lu Learner", "lu@company.example", "Learner", "Mo Manager")]:
+        page.goto(server.url + "/admin/users/new")
+        page.get_by_label("Full name").fill(name)
+        page.get_by_label("Email").fill(email)
+        page.get_by_label("Role").select_option(label=role)
+        page.get_by_label("Department").select_option(label="Marketing")
+        if manager:
+            page.get_by_label("Line manager").select_option(label=f"{manager} (mo@company.example)")
+        page.get_by_role("button", name="Create user").click()
+        expect(page.get_by_role("heading", name="Account created")).to_be_visible()
+        people[email] = page.locator(".secret code").inner_text()
+    for email, temporary in people.items():
+        person = pages.new(email.split("@")[0])
+        person.goto(server.url + "/login")
+        person.get_by_label("Email").fill(email)
+        person.get_by_label("Password", exact=True).fill(temporary)
+        person.get_by_role("button", name="Sign in").click()
+        expect(person.get_by_role("heading", name="Change password")).to_be_visible()
+        person.get_by_label("Current password").fill(temporary)
+        person.get_by_label("New password").fill("my-own-password-1")
+        person.get_by_label("Repeat the password").fill("my-own-password-1")
+        person.get_by_role("button", name="Change password").click()
+        expect(person.get_by_text("Your password has been changed.")).to_be_visible()
+    manager = pages.contexts[-2].pages[0]
+    manager.goto(server.url + "/team/")
+    expect(manager.get_by_role("link", name="Lu Learner")).to_be_visible()
+
 
 def test_learner_fails_reviews_passes_and_earns_the_certificate(server, pages):
     password = server.load_demo()
