@@ -67,8 +67,10 @@ def test_first_run_setup_then_login_and_logout(server, pages):
 
     # The admin creates a manager and a learner, then each signs in with the temporary password.
     people = {}
-    for name, email, role, manager in [("Mo Manager", "mo@company.example", "Manager", None),
-                                       ("Lu Learner", "lu@company.example", "Learner", "Mo Manager")]:
+    for name, email, role, manager in [
+        ("Mo Manager", "mo@company.example", "Manager", None),
+        ("Lu Learner", "lu@company.example", "Learner", "Mo Manager"),
+    ]:
         page.goto(server.url + "/admin/users/new")
         page.get_by_label("Full name").fill(name)
         page.get_by_label("Email").fill(email)
