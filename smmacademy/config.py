@@ -57,6 +57,9 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "CANDIDATE_INVITE_DAYS": int(env.get("SMMACADEMY_INVITE_DAYS", "14")),
         "CANDIDATE_RETENTION_DAYS": int(env.get("SMMACADEMY_RETENTION_DAYS", "180")),
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        # How many reverse proxies (nginx, a load balancer) stand in front of the app;
+        # their X-Forwarded-For/-Proto headers are trusted for that many hops.
+        "PROXY_COUNT": int(env.get("SMMACADEMY_PROXY_COUNT", "0")),
     }
     config.update(overrides)
     secret = config.get("SECRET_KEY") or env.get("SECRET_KEY")

@@ -244,3 +244,18 @@ def test_secret_key_is_generated_once_in_the_instance_folder(tmp_path, monkeypat
     assert len(first) == 64
     assert build_config(tmp_path)["SECRET_KEY"] == first
     assert oct((tmp_path / "secret_key").stat().st_mode & 0o777) == "0o600"
+
+
+def test_behind_a_proxy_the_forwarded_address_is_throttled(app_config, make_user):
+    app = create_app({**app_config, "PROXY_COUNT": 1})
+    client = app.test_client()
+    make_user("admin")
+    user = make_user("learner")
+    for _ in range(5):
+        client.post(
+            "/login",
+            data={"email": user.email, "password": "nope-nope-nope"},
+            headers={"X-Forwarded-For": "203.0.113.7"},
+        )
+    attempt = db.session.scalar(select(LoginAttempt))
+    assert attempt.address == "203.0.113.7"

@@ -30,6 +30,15 @@ def _course_or_404(course_slug: str):
     return course
 
 
+def _module_or_404(course_slug: str, module_slug: str):
+    """The (course, module) pair for the URL, or 404."""
+    course = _course_or_404(course_slug)
+    module = course.module(module_slug)
+    if module is None:
+        abort(404)
+    return course, module
+
+
 def _language() -> str:
     locale = get_locale()
     return locale.language if locale else "en"
@@ -110,10 +119,7 @@ def _blocked_by_prerequisites(course, rows=None):
 @bp.route("/courses/<course_slug>/<module_slug>")
 @login_required
 def module(course_slug: str, module_slug: str):
-    course = _course_or_404(course_slug)
-    module = course.module(module_slug)
-    if module is None:
-        abort(404)
+    course, module = _module_or_404(course_slug, module_slug)
     rows = learning.progress_rows(current_user.id)
     blocked = _blocked_by_prerequisites(course, rows)
     if blocked:
@@ -140,9 +146,8 @@ def module(course_slug: str, module_slug: str):
 @bp.route("/courses/<course_slug>/<module_slug>/quiz")
 @login_required
 def quiz(course_slug: str, module_slug: str):
-    course = _course_or_404(course_slug)
-    module = course.module(module_slug)
-    if module is None or not module.has_quiz:
+    course, module = _module_or_404(course_slug, module_slug)
+    if not module.has_quiz:
         abort(404)
     blocked = _blocked_by_prerequisites(course)
     if blocked:
@@ -162,10 +167,7 @@ def quiz(course_slug: str, module_slug: str):
 @bp.route("/courses/<course_slug>/<module_slug>/read", methods=["POST"])
 @login_required
 def mark_read(course_slug: str, module_slug: str):
-    course = _course_or_404(course_slug)
-    module = course.module(module_slug)
-    if module is None:
-        abort(404)
+    course, module = _module_or_404(course_slug, module_slug)
     if module.has_quiz:
         return render_error(400, _("This module is completed by passing its quiz, not by marking it as read."))
     blocked = _blocked_by_prerequisites(course)
@@ -185,10 +187,7 @@ def mark_read(course_slug: str, module_slug: str):
 @bp.route("/courses/<course_slug>/<module_slug>/quiz", methods=["POST"])
 @login_required
 def submit_quiz(course_slug: str, module_slug: str):
-    course = _course_or_404(course_slug)
-    module = course.module(module_slug)
-    if module is None:
-        abort(404)
+    course, module = _module_or_404(course_slug, module_slug)
     if not module.has_quiz:
         return render_error(400, _("This module has no quiz."))
     blocked = _blocked_by_prerequisites(course)
