@@ -24,10 +24,12 @@ def radar(
     count = len(labels)
     if count < 3:
         return ""
-    centre = size / 2
-    radius = size / 2 - 90
+    # Wide margins left and right: axis labels are long ("Business process integration").
+    width = size + 300
+    centre_x, centre = width / 2, size / 2
+    radius = size / 2 - 70
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" class="chart radar" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {size}" class="chart radar" role="img" '
         f'aria-labelledby="radar-title radar-desc">',
         f'<title id="radar-title">{escape(title)}</title>',
         '<desc id="radar-desc">'
@@ -43,16 +45,16 @@ def radar(
     def point(index: int, value: float) -> tuple[float, float]:
         angle = -math.pi / 2 + 2 * math.pi * index / count
         distance = radius * max(0.0, min(value, maximum)) / maximum
-        return centre + distance * math.cos(angle), centre + distance * math.sin(angle)
+        return centre_x + distance * math.cos(angle), centre + distance * math.sin(angle)
 
     for ring in range(1, int(maximum) + 1):
         ring_points = " ".join(f"{_fmt(x)},{_fmt(y)}" for x, y in (point(i, ring) for i in range(count)))
         parts.append(f'<polygon class="grid" points="{ring_points}"/>')
     for index, label in enumerate(labels):
         x, y = point(index, maximum)
-        parts.append(f'<line class="axis" x1="{_fmt(centre)}" y1="{_fmt(centre)}" x2="{_fmt(x)}" y2="{_fmt(y)}"/>')
-        lx, ly = point(index, maximum + 0.55)
-        anchor = "middle" if abs(lx - centre) < 10 else ("start" if lx > centre else "end")
+        parts.append(f'<line class="axis" x1="{_fmt(centre_x)}" y1="{_fmt(centre)}" x2="{_fmt(x)}" y2="{_fmt(y)}"/>')
+        lx, ly = point(index, maximum + 0.45)
+        anchor = "middle" if abs(lx - centre_x) < 10 else ("start" if lx > centre_x else "end")
         parts.append(f'<text class="label" x="{_fmt(lx)}" y="{_fmt(ly)}" text-anchor="{anchor}">{escape(label)}</text>')
     for name, values, css in series:
         shape = " ".join(f"{_fmt(x)},{_fmt(y)}" for x, y in (point(i, v) for i, v in enumerate(values)))

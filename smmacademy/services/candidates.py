@@ -236,7 +236,7 @@ def test_evidence(candidate: Candidate, catalog: Catalog) -> dict[str, dict]:
             entry["right"] += grades.get(question.id, 0.0)
     for entry in evidence.values():
         entry["level"] = scoring.share_level(entry["right"], entry["asked"])
-        entry["note"] = f"{entry['right']:g} of {entry['asked']} test questions right"
+        entry["note"] = f"{round(entry['right'], 1):g} of {entry['asked']} test questions right"
     return evidence
 
 
