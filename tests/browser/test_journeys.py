@@ -135,9 +135,9 @@ def rate_area(page: Page, level: int) -> None:
         group.locator(f'input[value="{level}"]').check()
 
 
-def test_self_assessment_save_resume_and_results(server, pages):
+def test_self_assessment_save_resume_and_results_on_a_phone(server, pages):
     password = server.load_demo()
-    page = pages.new()
+    page = pages.new(phone=True, bypass_csp=True)
     sign_in(page, server, "tom@demo.smmacademy.local", password)
     page.get_by_role("link", name="Self-assessment").first.click()
     page.get_by_role("button", name="Start the self-assessment").click()
@@ -149,12 +149,15 @@ def test_self_assessment_save_resume_and_results(server, pages):
     page.get_by_role("button", name="Save and continue").click()  # nothing rated: refused, nothing lost
     expect(page.get_by_text("Nothing was saved")).to_be_visible()
     while page.get_by_text(re.compile(r"^Page \d+ of \d+$")).count():
+        fits_phone(page)
         rate_area(page, 4)
         page.get_by_role("button", name="Save and continue").click()
     page.get_by_role("button", name="Submit and see my results").click()
     expect(page.get_by_role("heading", name="Self-assessment results")).to_be_visible()
     expect(page.locator("svg.radar")).to_be_visible()
     expect(page.get_by_role("heading", name="Self-rating and evidence")).to_be_visible()
+    fits_phone(page)
+    no_serious_a11y_violations(page)
 
 
 def test_manager_assigns_a_course_and_sees_the_members_progress(server, pages):
@@ -198,16 +201,19 @@ def test_hr_invites_and_the_candidate_completes_from_the_link_alone(server, page
     link = hr.get_by_label("Invitation link").input_value()
     assert link.startswith(server.url + "/candidate/invite/")
 
-    candidate = pages.new("candidate")  # a fresh browser: no cookies, only the link
+    candidate = pages.new("candidate", phone=True)  # a fresh phone browser: no cookies, only the link
     candidate.goto(link)
     assert "/invite/" not in candidate.url
     candidate.get_by_role("checkbox").check()
     candidate.get_by_role("button", name="Start").click()
     candidate.get_by_role("link", name="Start").click()
+    fits_phone(candidate)
     while candidate.locator("fieldset.rating").count():
+        fits_phone(candidate)
         rate_area(candidate, 3)
         candidate.get_by_role("button", name="Save and continue").click()
     candidate.get_by_role("button", name="Start the test").click()
+    fits_phone(candidate)
     for group in candidate.locator("li.question").all():
         radios = group.locator('input[type="radio"], input[type="checkbox"]')
         if radios.count():
@@ -236,6 +242,7 @@ MAIN_PAGES = {
         "/courses",
         f"/courses/{SHORT_COURSE.slug}",
         f"/courses/{SHORT_COURSE.slug}/{SHORT_COURSE.modules[0].slug}",
+        f"/courses/{SHORT_COURSE.slug}/{SHORT_COURSE.modules[0].slug}/quiz",
         "/assessment/",
         "/assessment/how-it-works",
         "/search?q=community",
@@ -260,5 +267,17 @@ def test_main_pages_fit_a_phone_and_have_no_serious_accessibility_violations(ser
         for url in urls:
             page.goto(server.url + url)
             assert page.title(), url
+            fits_phone(page)
+            no_serious_a11y_violations(page)
+        if person == "lena":  # the quiz review, after answering on the phone
+            page.goto(f"{server.url}/courses/{SHORT_COURSE.slug}/{SHORT_COURSE.modules[0].slug}/quiz")
+            answer_quiz(page, SHORT_COURSE.modules[0], right=False)
+            expect(page.get_by_role("heading", name="Quiz review")).to_be_visible()
+            fits_phone(page)
+            no_serious_a11y_violations(page)
+        if person == "maria":  # a member page with Lena's attempt
+            page.goto(server.url + "/team/")
+            page.get_by_role("link", name="Lena Fischer").click()
+            expect(page.get_by_role("heading", name="Lena Fischer")).to_be_visible()
             fits_phone(page)
             no_serious_a11y_violations(page)
