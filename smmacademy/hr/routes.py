@@ -12,6 +12,7 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from ..catalog_state import get_catalog
+from ..content.questions import presentations
 from ..domain.charts import radar
 from ..domain.report import build_report
 from ..errors import render_error
@@ -195,18 +196,12 @@ def report(candidate_id: int):
         report=report,
         profiles=_profiles(),
         questions=[q for _, q in questions],
-        order=presentations_for(candidate, questions),
+        order=presentations(tuple(q for _, q in questions), candidate.test_seed or 0),
         note_form=NoteForm(),
         status_form=StatusForm(obj=candidate),
         hire_form=hire_form,
         confirm=ConfirmForm(),
     )
-
-
-def presentations_for(candidate: Candidate, pairs):
-    from ..content.questions import presentations
-
-    return presentations(tuple(q for _, q in pairs), candidate.test_seed or 0)
 
 
 @bp.route("/compare")

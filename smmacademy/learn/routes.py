@@ -20,6 +20,7 @@ from ..models import Certificate, QuizAttempt, User
 from ..security import login_required, public
 from ..services import learning
 from ..services.assessments import can_view
+from ..services.assignments import open_course_slugs
 from . import bp
 
 
@@ -44,12 +45,6 @@ def _language() -> str:
     return locale.language if locale else "en"
 
 
-def _assigned_slugs() -> set[str]:
-    from ..services.assignments import open_course_slugs
-
-    return open_course_slugs(current_user.id)
-
-
 @bp.route("/courses")
 @login_required
 def catalog():
@@ -57,7 +52,7 @@ def catalog():
     rows = learning.progress_rows(current_user.id)
     audience = request.args.get("audience", "")
     department = current_user.department_name
-    assigned = _assigned_slugs()
+    assigned = open_course_slugs(current_user.id)
     items = []
     for course in catalog.courses.values():
         if audience and audience.casefold() not in {a.casefold() for a in course_audiences(course)}:

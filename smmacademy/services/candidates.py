@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select
 
 from ..content.catalog import Catalog
-from ..content.questions import AnswerError, Question
+from ..content.questions import AnswerError, Question, expected_fields
 from ..domain import scoring
 from ..extensions import db
 from ..models import Assessment, AuditLog, Candidate, CandidateEvent, LinkAttempt, User
@@ -196,8 +196,6 @@ def submit_test(candidate: Candidate, catalog: Catalog, field_names: set[str], g
         raise CandidateError("The knowledge test has not been started.")
     pairs = test_questions(candidate, catalog)
     questions = [q for _, q in pairs]
-    from ..content.questions import expected_fields
-
     allowed = expected_fields(tuple(questions))
     unknown = sorted(n for n in field_names if n.startswith("q-") and n not in allowed)
     if unknown:
