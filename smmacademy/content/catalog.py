@@ -9,11 +9,22 @@ from .errors import Reporter
 from .framework import load_framework
 from .model import Catalog, Course, Module, ModuleText, SearchHit
 from .questions import Question, parse_question
-
-# Re-exported so callers can import everything about the catalog from here.
-__all__ = ["Catalog", "Course", "Module", "ModuleText", "SearchHit", "load_catalog", "tree_signature"]
 from .render import render_markdown, word_count
 from .yamlfile import LineDict, YamlProblem, load_yaml, split_front_matter
+
+# The data classes are re-exported: callers import everything about the catalog from here.
+__all__ = [
+    "ASSET_SUFFIXES",
+    "EVERYONE",
+    "ROLES",
+    "Catalog",
+    "Course",
+    "Module",
+    "ModuleText",
+    "SearchHit",
+    "load_catalog",
+    "tree_signature",
+]
 
 COURSE_DIR = re.compile(r"^(\d{2})-([a-z0-9][a-z0-9-]*)$")
 MODULE_FILE = re.compile(r"^(\d{2})-([a-z0-9][a-z0-9-]*)(?:\.([a-z]{2}))?\.md$")
