@@ -318,3 +318,26 @@ def test_team_pages_run_the_same_number_of_queries_for_5_and_50_people(client, m
         counts.append(len(statements))
         client.post("/logout")
     assert counts[0] == counts[1], counts
+
+
+def test_a_submitted_self_assessment_fulfils_its_assignment_everywhere(client, team, app):
+    person = team["direct"]
+    db.session.add(
+        Assignment(
+            user_id=person.id,
+            kind="assessment",
+            due_date=date.today() - timedelta(days=2),
+            created_at=utcnow() - timedelta(days=5),
+        )
+    )
+    db.session.commit()
+    client.post("/logout")
+    login(client, person)
+    assert "Overdue" in client.get("/home").get_data(as_text=True)
+    make_submitted_assessment(app, person.id)
+    db.session.commit()
+    home = client.get("/home").get_data(as_text=True)
+    assert "Overdue" not in home and ">Done<" in home
+    client.post("/logout")
+    login(client, team["manager"])
+    assert 'class="status-row-overdue"' not in client.get("/team/").get_data(as_text=True)

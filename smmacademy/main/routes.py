@@ -9,8 +9,10 @@ from flask_login import current_user
 
 from ..catalog_state import get_catalog
 from ..domain.progress import continue_point, course_progress
+from ..domain.team import is_overdue
 from ..extensions import db
 from ..models import Assessment, Assignment, User
+from ..models.assignment import KIND_ASSESSMENT
 from ..security import login_required, public
 from ..services import learning
 from . import bp
@@ -38,17 +40,30 @@ def health():
 def home():
     catalog = get_catalog()
     rows = learning.progress_rows(current_user.id)
+    latest = db.session.scalars(Assessment.history_for(current_user.id).limit(1)).first()
+    today = date.today()
     assignments = []
     for assignment in db.session.scalars(Assignment.open_for(current_user.id)):
         course = catalog.courses.get(assignment.course_slug or "")
         progress = course_progress(course, rows, assignment.module_slugs) if course else None
-        assignments.append({"assignment": assignment, "course": course, "progress": progress})
+        if assignment.kind == KIND_ASSESSMENT:
+            complete = latest is not None and latest.submitted_at >= assignment.created_at
+        else:
+            complete = progress is not None and progress.complete
+        assignments.append(
+            {
+                "assignment": assignment,
+                "course": course,
+                "progress": progress,
+                "complete": complete,
+                "overdue": is_overdue(assignment.due_date, complete, today),
+            }
+        )
     in_progress = [
         (course, course_progress(course, rows))
         for course in catalog.courses.values()
         if course_progress(course, rows).in_progress
     ]
-    latest = db.session.scalars(Assessment.history_for(current_user.id).limit(1)).first()
     return render_template(
         "main/home.html",
         resume=continue_point(catalog.courses.values(), rows),
@@ -58,5 +73,5 @@ def home():
         certificates=db.session.scalars(learning.certificates_for(current_user.id)).all(),
         latest_assessment=latest,
         catalog=catalog,
-        today=date.today(),
+        today=today,
     )
