@@ -224,12 +224,15 @@ def pages(browser, request):
 
 def fits_phone(page: Page) -> None:
     """The page has no horizontal scrolling at the current viewport width."""
+    # A click that navigates returns before the new page (and its stylesheet) has loaded.
+    page.wait_for_load_state("load")
     overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px"
 
 
 def no_serious_a11y_violations(page: Page) -> None:
     """Run axe-core on the page; fail on serious or critical violations."""
+    page.wait_for_load_state("load")
     page.add_script_tag(path=str(axe_script()))
     violations = page.evaluate("async () => (await axe.run(document)).violations")
     serious = [

@@ -281,3 +281,16 @@ def test_main_pages_fit_a_phone_and_have_no_serious_accessibility_violations(ser
             expect(page.get_by_role("heading", name="Lena Fischer")).to_be_visible()
             fits_phone(page)
             no_serious_a11y_violations(page)
+
+
+def test_every_module_and_quiz_page_fits_a_phone(server, pages):
+    password = server.load_demo()
+    page = pages.new("tom", phone=True)
+    sign_in(page, server, "tom@demo.smmacademy.local", password)
+    for module in CATALOG.modules:  # a module behind a prerequisite shows the "complete X first" page
+        for url in (
+            f"/courses/{module.course_slug}/{module.slug}",
+            f"/courses/{module.course_slug}/{module.slug}/quiz",
+        ):
+            page.goto(server.url + url)
+            fits_phone(page)
