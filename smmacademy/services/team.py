@@ -99,8 +99,6 @@ def build_dashboard(catalog: Catalog, scope: Scope, today: date | None = None) -
     ).all()
     for user_id, course_slug, count in done_rows:
         per_course[(user_id, course_slug)] = count
-    # Onboarding assignments count a subset of modules: fetch those done slugs per person.
-    done_modules: dict[int, set[tuple[str, str]]] = {}
 
     # 2. Activity, scores and modules in progress per person.
     activity = {
@@ -128,6 +126,7 @@ def build_dashboard(catalog: Catalog, scope: Scope, today: date | None = None) -
     # 4. Done module keys of people with partial (onboarding) assignments; always run,
     # so the number of queries never depends on the data.
     subset_people = {a.user_id for items in assignments.values() for a in items if a.module_slugs}
+    done_modules: dict[int, set[tuple[str, str]]] = {}
     for user_id, course_slug, module_slug in db.session.execute(
         select(ModuleProgress.user_id, ModuleProgress.course_slug, ModuleProgress.module_slug).where(
             ModuleProgress.user_id.in_(subset_people), done
