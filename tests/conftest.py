@@ -160,3 +160,21 @@ def make_submitted_assessment(app, user_id: int, level: int = 3, submitted_at=No
     )
     db.session.add(assessment)
     return assessment
+
+
+def make_attempt(user_id: int, nonce: str, course_slug: str = "basics", module_slug: str = "intro", **fields):
+    """An unsaved quiz attempt with neutral defaults."""
+    from smmacademy.models import QuizAttempt
+    from smmacademy.models.base import utcnow
+
+    values = {
+        "seed": 1,
+        "answers": {},
+        "grades": {},
+        "score": 0,
+        "pass_mark": 80,
+        "passed": False,
+        "started_at": utcnow(),
+        **fields,
+    }
+    return QuizAttempt(nonce=nonce, user_id=user_id, course_slug=course_slug, module_slug=module_slug, **values)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from smmacademy.extensions import db
-from smmacademy.models import Assessment, Assignment, Certificate, QuizAttempt
+from smmacademy.models import Assessment, Assignment, Certificate
 from smmacademy.models.base import utcnow
 from smmacademy.services import candidates
 
-from .conftest import login
+from .conftest import login, make_attempt
 
 ROLES = ("anonymous", "learner", "manager", "hr", "admin")
 ANY_USER = {"anonymous": 302, "learner": 200, "manager": 200, "hr": 200, "admin": 200}
@@ -125,19 +125,7 @@ def world(app, make_user):
     users = {role: make_user(role) for role in ROLES[1:]}
     owner = make_user("learner", manager=users["manager"])
     users["learner"].manager = None
-    attempt = QuizAttempt(
-        nonce="n-1",
-        user_id=owner.id,
-        course_slug="basics",
-        module_slug="intro",
-        seed=1,
-        answers={},
-        grades={},
-        score=0,
-        pass_mark=80,
-        passed=False,
-        started_at=utcnow(),
-    )
+    attempt = make_attempt(owner.id, "n-1")
     framework = app.extensions["smmacademy_catalog"].catalog.framework
     assessment = Assessment(
         user_id=owner.id,

@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from smmacademy.content.catalog import load_catalog
 
-from .conftest import FIXTURE_COURSES, REAL_COURSES
-
 
 @pytest.fixture
-def tree(tmp_path) -> Path:
-    root = tmp_path / "courses"
-    shutil.copytree(FIXTURE_COURSES, root)
-    shutil.copy(REAL_COURSES / "competencies.yml", root / "competencies.yml")
-    return root
+def tree(courses_dir) -> Path:
+    """The writable fixture tree (the shared ``courses_dir``) under a shorter name."""
+    return courses_dir
 
 
 def write_module(root: Path, front: str, body: str = "## Body\n\nText.\n", name="09-broken.md") -> Path:

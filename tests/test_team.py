@@ -14,7 +14,7 @@ from smmacademy.extensions import db
 from smmacademy.models import Assessment, Assignment, ModuleProgress
 from smmacademy.models.base import utcnow
 
-from .conftest import login, make_submitted_assessment
+from .conftest import login, make_attempt, make_submitted_assessment
 
 TODAY = date(2026, 11, 22)
 
@@ -101,21 +101,7 @@ def test_manager_gets_403_for_another_teams_member(client, team, method, url, ap
     assessment = Assessment(
         user_id=stranger.id, ratings={}, framework_version=1, framework={}, result={}, submitted_at=utcnow()
     )
-    from smmacademy.models import QuizAttempt
-
-    attempt = QuizAttempt(
-        nonce="s1",
-        user_id=stranger.id,
-        course_slug="basics",
-        module_slug="intro",
-        seed=1,
-        answers={},
-        grades={},
-        score=0,
-        pass_mark=80,
-        passed=False,
-        started_at=utcnow(),
-    )
+    attempt = make_attempt(stranger.id, "s1")
     assignment = Assignment(user_id=stranger.id, kind="course", course_slug="basics")
     db.session.add_all([assessment, attempt, assignment])
     db.session.commit()
