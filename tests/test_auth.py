@@ -259,3 +259,17 @@ def test_behind_a_proxy_the_forwarded_address_is_throttled(app_config, make_user
         )
     attempt = db.session.scalar(select(LoginAttempt))
     assert attempt.address == "203.0.113.7"
+
+
+@pytest.mark.parametrize(
+    "url", ["/assessment/start", "/assessment/submit", "/admin/users/1/active", "/hr/candidates/1/delete", "/logout"]
+)
+def test_every_post_without_a_csrf_token_is_refused_by_the_global_check(app_config, make_user, url):
+    app = create_app({**app_config, "WTF_CSRF_ENABLED": True})
+    client = app.test_client()
+    make_user("admin")
+    token = csrf_token(client.get("/login").get_data(as_text=True))
+    client.post("/login", data={"email": make_user("admin").email, "password": PASSWORD, "csrf_token": token})
+    response = client.post(url)
+    assert response.status_code == 400
+    assert b"The form expired or was not sent from this site" in response.data

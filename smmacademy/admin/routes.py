@@ -126,8 +126,6 @@ def edit_user(user_id: int):
 @role_required("admin")
 def toggle_active(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
-    if not ConfirmForm().validate_on_submit():
-        return render_error(400, _("The form expired. Reload the page and try again."))
     if user.id == current_user.id:
         return render_error(400, _("You cannot deactivate your own account."))
     user.active = not user.active
@@ -145,8 +143,6 @@ def toggle_active(user_id: int):
 @role_required("admin")
 def reset_password(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
-    if not ConfirmForm().validate_on_submit():
-        return render_error(400, _("The form expired. Reload the page and try again."))
     password = accounts.temporary_password()
     user.set_password(password)
     user.must_change_password = True

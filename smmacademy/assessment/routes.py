@@ -48,8 +48,6 @@ def intro():
 @login_required
 def start():
     framework = _framework()
-    if not StartForm().validate_on_submit():
-        return render_error(400, _("The form expired. Reload the page and try again."))
     draft = assessments.start(current_user, framework)
     area = first_open_area(framework, draft.ratings or {})
     if area is None:
@@ -67,19 +65,16 @@ def area(area_id: str):
         return redirect(url_for("assessment.intro"))
     page = area_page(framework, area_id, draft)
     form = AreaForm()
-    if request.method == "POST":
-        if not form.validate_on_submit():
-            return render_error(400, _("The form expired. Reload the page and try again."))
-        if save_posted_ratings(page, draft):
-            direction = request.form.get("direction", "next")
-            if direction == "back" and page.previous_area:
-                return redirect(url_for("assessment.area", area_id=page.previous_area.id))
-            if direction == "later":
-                flash(_("Saved. You can continue any time from the self-assessment page."), "success")
-                return redirect(url_for("assessment.intro"))
-            if page.next_area:
-                return redirect(url_for("assessment.area", area_id=page.next_area.id))
-            return redirect(url_for("assessment.review"))
+    if request.method == "POST" and save_posted_ratings(page, draft):
+        direction = request.form.get("direction", "next")
+        if direction == "back" and page.previous_area:
+            return redirect(url_for("assessment.area", area_id=page.previous_area.id))
+        if direction == "later":
+            flash(_("Saved. You can continue any time from the self-assessment page."), "success")
+            return redirect(url_for("assessment.intro"))
+        if page.next_area:
+            return redirect(url_for("assessment.area", area_id=page.next_area.id))
+        return redirect(url_for("assessment.review"))
     return render_template("assessment/area.html", form=form, **page.context(draft)), page.status
 
 
@@ -104,8 +99,6 @@ def review():
 @login_required
 def submit():
     framework = _framework()
-    if not SubmitForm().validate_on_submit():
-        return render_error(400, _("The form expired. Reload the page and try again."))
     draft = assessments.draft_for(current_user)
     if draft is None:
         return render_error(400, _("There is no self-assessment in progress to submit."))

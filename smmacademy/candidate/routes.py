@@ -135,18 +135,15 @@ def area(area_id: str):
     assessment = candidates.assessment_for(g.candidate, framework)
     page = area_page(framework, area_id, assessment)
     form = AreaForm()
-    if request.method == "POST":
-        if not form.validate_on_submit():
-            return render_error(400, _("The form expired. Reload the page and try again."))
-        if save_posted_ratings(page, assessment):
-            candidates.touch(g.candidate)
-            db.session.commit()
-            direction = request.form.get("direction", "next")
-            if direction == "back" and page.previous_area:
-                return redirect(url_for("candidate.area", area_id=page.previous_area.id))
-            if direction == "later" or not page.next_area:
-                return redirect(url_for("candidate.welcome"))
-            return redirect(url_for("candidate.area", area_id=page.next_area.id))
+    if request.method == "POST" and save_posted_ratings(page, assessment):
+        candidates.touch(g.candidate)
+        db.session.commit()
+        direction = request.form.get("direction", "next")
+        if direction == "back" and page.previous_area:
+            return redirect(url_for("candidate.area", area_id=page.previous_area.id))
+        if direction == "later" or not page.next_area:
+            return redirect(url_for("candidate.welcome"))
+        return redirect(url_for("candidate.area", area_id=page.next_area.id))
     return render_template("candidate/area.html", form=form, **page.context(assessment)), page.status
 
 
@@ -159,8 +156,6 @@ def test():
     candidate = g.candidate
     catalog = get_catalog()
     if request.method == "POST":
-        if not StepForm().validate_on_submit():
-            return render_error(400, _("The form expired. Reload the page and try again."))
         if request.form.get("action") == "start":
             candidates.start_test(candidate, catalog)
             return redirect(url_for("candidate.test"))
@@ -187,8 +182,6 @@ def test():
 @bp.route("/submit", methods=["POST"])
 @candidate_required
 def submit():
-    if not StepForm().validate_on_submit():
-        return render_error(400, _("The form expired. Reload the page and try again."))
     candidate = g.candidate
     catalog = get_catalog()
     try:

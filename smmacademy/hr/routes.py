@@ -268,8 +268,6 @@ def change_status(candidate_id: int):
 @role_required("hr")
 def revoke(candidate_id: int):
     candidate = _candidate(candidate_id)
-    if not ConfirmForm().validate_on_submit():
-        return render_error(400, _("The form expired. Reload the page and try again."))
     candidates.revoke(candidate, current_user)
     flash(_("The invitation link no longer works."), "success")
     return redirect(url_for("hr.report", candidate_id=candidate.id))
@@ -279,8 +277,6 @@ def revoke(candidate_id: int):
 @role_required("hr")
 def reissue(candidate_id: int):
     candidate = _candidate(candidate_id)
-    if not ConfirmForm().validate_on_submit():
-        return render_error(400, _("The form expired. Reload the page and try again."))
     try:
         token = candidates.reissue(candidate, current_user, current_app.config["CANDIDATE_INVITE_DAYS"])
     except candidates.CandidateError as error:
@@ -315,8 +311,6 @@ def hire(candidate_id: int):
 @role_required("hr")
 def delete(candidate_id: int):
     candidate = _candidate(candidate_id)
-    if not ConfirmForm().validate_on_submit():
-        return render_error(400, _("The form expired. Reload the page and try again."))
     candidates.delete_candidate(candidate, current_user, "deleted by HR")
     flash(_("The candidate and their answers were deleted."), "success")
     return redirect(url_for("hr.candidates_list"))
