@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from .errors import ContentError
@@ -104,11 +105,12 @@ class Catalog:
     framework: Framework | None = None
     errors: list[ContentError] = field(default_factory=list)
 
-    @property
+    # Cached: a catalog is never changed after loading (debug reloads build a new one).
+    @cached_property
     def modules(self) -> list[Module]:
         return [m for c in self.courses.values() for m in c.modules]
 
-    @property
+    @cached_property
     def questions(self) -> dict[str, tuple[Module, Question]]:
         """Every question by id with the module that holds it."""
         return {q.id: (m, q) for m in self.modules for q in m.questions}

@@ -59,11 +59,8 @@ def home():
                 "overdue": is_overdue(assignment.due_date, complete, today),
             }
         )
-    in_progress = [
-        (course, course_progress(course, rows))
-        for course in catalog.courses.values()
-        if course_progress(course, rows).in_progress
-    ]
+    progress = [(course, course_progress(course, rows)) for course in catalog.courses.values()]
+    in_progress = [(course, p) for course, p in progress if p.in_progress]
     return render_template(
         "main/home.html",
         resume=continue_point(catalog.courses.values(), rows),
