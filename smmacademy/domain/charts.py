@@ -85,7 +85,7 @@ def bar_chart(items: list[tuple[str, float]], title: str = "", maximum: float = 
         y = 10 + index * row
         length = span * max(0.0, min(value, maximum)) / maximum if maximum else 0
         parts.append(
-            f'<text class="label" x="{label_width - 8}" y="{y + 15}" text-anchor="end">{escape(label[:34])}</text>'
+            f'<text class="label" x="{label_width - 8}" y="{y + 15}" text-anchor="end">{escape(_shorten(label, 32))}</text>'
         )
         parts.append(f'<rect class="bar" x="{label_width}" y="{y}" width="{_fmt(length)}" height="{row - 8}"/>')
         parts.append(

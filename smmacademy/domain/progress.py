@@ -109,12 +109,6 @@ def missing_prerequisites(course, completed_courses: set[str]) -> list[str]:
     return [slug for slug in course.prerequisites if slug not in completed_courses]
 
 
-def audience_matches(audience: Iterable[str], role: str, department: str) -> bool:
-    """True when an audience list names everyone, the role or the department."""
-    wanted = {a.casefold() for a in audience}
-    return "everyone" in wanted or role.casefold() in wanted or (bool(department) and department.casefold() in wanted)
-
-
 def course_audiences(course) -> tuple[str, ...]:
     """Audiences named by the course and by any of its modules."""
     return tuple(dict.fromkeys(course.audience + tuple(a for m in course.modules for a in m.audience)))

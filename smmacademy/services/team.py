@@ -39,11 +39,6 @@ def member_ids_query(scope: Scope):
     return select(User.id).where(active, User.manager_id == scope.manager_id)
 
 
-def in_scope(scope: Scope, person_id: int) -> bool:
-    """True when the person belongs to the scope."""
-    return db.session.scalar(member_ids_query(scope).where(User.id == person_id)) is not None
-
-
 def _done_expression():
     return or_(ModuleProgress.completed_at.is_not(None), ModuleProgress.quiz_passed_at.is_not(None))
 
