@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms import SelectChoice
 
+from ..choices import department_choices
 from ..errors import render_error
 from ..extensions import db
 from ..models import ROLES, Department, User
@@ -21,8 +22,7 @@ PAGE_SIZE = 50
 
 
 def _fill_choices(form: UserForm, editing: User | None = None) -> None:
-    departments = db.session.scalars(Department.ordered()).all()
-    form.department_id.choices = [SelectChoice(0, _("— none —"))] + [SelectChoice(d.id, d.name) for d in departments]
+    form.department_id.choices = department_choices()
     managers = db.session.scalars(
         select(User).where(User.active.is_(True), User.role.in_(("manager", "admin"))).order_by(User.full_name)
     ).all()

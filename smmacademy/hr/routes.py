@@ -12,6 +12,7 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from ..catalog_state import get_catalog
+from ..choices import department_choices
 from ..content.questions import presentations
 from ..domain.charts import radar
 from ..domain.report import build_report
@@ -184,11 +185,8 @@ def report(candidate_id: int):
             chart_title=_("%(name)s against the applied profile", name=candidate.full_name),
         )
     questions = candidates.test_questions(candidate, catalog) if candidate.test_submitted_at else []
-    departments = db.session.scalars(Department.ordered()).all()
     hire_form = HireForm()
-    hire_form.department_id.choices = [SelectChoice(0, _("— none —"))] + [
-        SelectChoice(d.id, d.name) for d in departments
-    ]
+    hire_form.department_id.choices = department_choices()
     return render_template(
         "hr/report.html",
         candidate=candidate,
@@ -289,9 +287,7 @@ def reissue(candidate_id: int):
 def hire(candidate_id: int):
     candidate = _candidate(candidate_id)
     form = HireForm()
-    form.department_id.choices = [SelectChoice(0, "")] + [
-        SelectChoice(d.id, d.name) for d in db.session.scalars(Department.ordered())
-    ]
+    form.department_id.choices = department_choices()
     if not form.validate_on_submit():
         return render_error(400, _("Choose a department from the list."))
     if candidate.submitted_at is None:
