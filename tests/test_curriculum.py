@@ -63,3 +63,49 @@ def test_coverage_table_names_only_real_question_ids():
     slug_like = {m for m in mentioned if "-" in m and m not in known}
     modules = {m.slug for m in MODULES} | set(CATALOG.courses) | {f"{m.course_slug}/{m.slug}" for m in MODULES}
     assert slug_like - modules - {c for c in CATALOG.framework.competencies} == set()
+
+
+# Fidelity regressions (issue 21): each entry is (module "course/module", phrase
+# that must not appear, phrase that must appear). Phrases are matched
+# case-insensitively in the module's lesson text, quiz prompts, options and
+# explanations. One list per course so that each course's authors edit their own.
+FIDELITY_COURSE_01: list[tuple[str, str | None, str | None]] = []
+
+FIDELITY_COURSE_02: list[tuple[str, str | None, str | None]] = []
+
+FIDELITY_COURSE_03: list[tuple[str, str | None, str | None]] = []
+
+FIDELITY_COURSE_04: list[tuple[str, str | None, str | None]] = []
+
+FIDELITY_COURSE_05: list[tuple[str, str | None, str | None]] = []
+
+FIDELITY_COURSE_06: list[tuple[str, str | None, str | None]] = []
+
+FIDELITY_CHECKS = (
+    FIDELITY_COURSE_01
+    + FIDELITY_COURSE_02
+    + FIDELITY_COURSE_03
+    + FIDELITY_COURSE_04
+    + FIDELITY_COURSE_05
+    + FIDELITY_COURSE_06
+)
+
+
+def _module_full_text(path: str) -> str:
+    course_slug, module_slug = path.split("/")
+    module = CATALOG.courses[course_slug].module(module_slug)
+    parts = [module.text_for().text]
+    for question in module.questions:
+        parts.append(question.prompt)
+        parts.append(question.explanation)
+        parts.extend(text for _, text in question.options)
+    return "\n".join(parts).lower()
+
+
+@pytest.mark.parametrize("path, forbidden, required", FIDELITY_CHECKS)
+def test_fidelity_regression(path, forbidden, required):
+    text = _module_full_text(path)
+    if forbidden:
+        assert forbidden.lower() not in text
+    if required:
+        assert required.lower() in text
