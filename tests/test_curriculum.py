@@ -14,6 +14,8 @@ from .conftest import REAL_COURSES
 CATALOG = load_catalog(REAL_COURSES)
 MODULES = CATALOG.modules
 DEPARTMENTS = list(DEFAULT_DEPARTMENTS)
+# Author references that give the Russian form of every name on purpose.
+BILINGUAL_REFERENCES = {"CASE.md", "GLOSSARY.md"}
 
 
 def test_curriculum_is_valid_and_big_enough():
@@ -49,7 +51,10 @@ def test_no_cyrillic_in_the_english_curriculum():
     offenders = [
         str(p)
         for p in REAL_COURSES.rglob("*")
-        if p.suffix in {".md", ".yml"} and ".ru." not in p.name and cyrillic.search(p.read_text(encoding="utf-8"))
+        if p.suffix in {".md", ".yml"}
+        and ".ru." not in p.name
+        and p.name not in BILINGUAL_REFERENCES
+        and cyrillic.search(p.read_text(encoding="utf-8"))
     ]
     assert offenders == []
 
