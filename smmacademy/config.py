@@ -50,8 +50,9 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "SESSION_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_SECURE": production,
         "WTF_CSRF_TIME_LIMIT": None,
-        "BABEL_DEFAULT_LOCALE": "en",
-        "LANGUAGES": ["en"],
+        # Interface languages shipped in translations/ (English is the source language).
+        "LANGUAGES": ["en", "ru"],
+        "DEFAULT_LANGUAGE": env.get("SMMACADEMY_DEFAULT_LANGUAGE", "en"),
         "LOGIN_THROTTLE_LIMIT": int(env.get("SMMACADEMY_LOGIN_LIMIT", "5")),
         "LOGIN_THROTTLE_MINUTES": int(env.get("SMMACADEMY_LOGIN_WINDOW_MINUTES", "15")),
         "CANDIDATE_INVITE_DAYS": int(env.get("SMMACADEMY_INVITE_DAYS", "14")),
@@ -62,6 +63,12 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "PROXY_COUNT": int(env.get("SMMACADEMY_PROXY_COUNT", "0")),
     }
     config.update(overrides)
+    if config["DEFAULT_LANGUAGE"] not in config["LANGUAGES"]:
+        raise ConfigError(
+            f"SMMACADEMY_DEFAULT_LANGUAGE must be one of {', '.join(config['LANGUAGES'])}, "
+            f"not {config['DEFAULT_LANGUAGE']!r}."
+        )
+    config["BABEL_DEFAULT_LOCALE"] = config["DEFAULT_LANGUAGE"]
     secret = config.get("SECRET_KEY") or env.get("SECRET_KEY")
     if production:
         if config.get("DEBUG") or env.get("FLASK_DEBUG") in {"1", "true", "True"}:

@@ -4,25 +4,26 @@ from __future__ import annotations
 
 from flask import Flask, render_template
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db
 
 TITLES = {
-    400: "The request could not be used",
-    403: "You do not have access to this page",
-    404: "Page not found",
-    405: "This action is not allowed here",
-    413: "The upload is too large",
-    429: "Too many attempts",
-    500: "Something went wrong on our side",
+    400: _l("The request could not be used"),
+    403: _l("You do not have access to this page"),
+    404: _l("Page not found"),
+    405: _l("This action is not allowed here"),
+    413: _l("The upload is too large"),
+    429: _l("Too many attempts"),
+    500: _l("Something went wrong on our side"),
 }
 
 
 def render_error(status: int, message: str | None = None):
     """Render the error page for ``status`` with an optional explanation."""
-    title = _(TITLES.get(status, "Error"))
+    title = str(TITLES.get(status, _("Error")))
     return render_template("errors/error.html", status=status, title=title, message=message), status
 
 

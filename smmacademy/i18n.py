@@ -1,16 +1,64 @@
-"""Flask-Babel set-up: every UI string goes through gettext."""
+"""Flask-Babel set-up: the interface language of each request and its helpers.
+
+The language is chosen, first match wins, from: the candidate's invitation
+(``g.language``, set by the candidate flow), the signed-in person's choice
+(``User.language``), the visitor's cookie, the browser's Accept-Language and
+finally ``SMMACADEMY_DEFAULT_LANGUAGE``.
+"""
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request
+from babel import Locale
+from flask import Flask, current_app, g, has_request_context, request
+from flask_babel import gettext, refresh
+from flask_login import current_user
 
 from .extensions import babel
 
+LANGUAGE_COOKIE = "language"
+LANGUAGE_COOKIE_DAYS = 365
+
+
+def supported(code: str | None) -> str | None:
+    """``code`` when the site ships that interface language, else None."""
+    return code if code in current_app.config["LANGUAGES"] else None
+
 
 def select_locale() -> str:
-    """The best interface language the browser accepts among those we ship."""
-    languages = current_app.config["LANGUAGES"]
-    return request.accept_languages.best_match(languages) or languages[0]
+    """The interface language of the current request (see the module docstring)."""
+    default = current_app.config["DEFAULT_LANGUAGE"]
+    if not has_request_context():
+        return default
+    chosen = supported(g.get("language"))
+    if chosen is None and current_user.is_authenticated:
+        chosen = supported(current_user.language)
+    chosen = chosen or supported(request.cookies.get(LANGUAGE_COOKIE))
+    return chosen or request.accept_languages.best_match(current_app.config["LANGUAGES"]) or default
+
+
+def use_language(code: str | None) -> None:
+    """Make the rest of this request speak ``code`` (the candidate flow follows the invitation)."""
+    if supported(code):
+        g.language = code
+        refresh()
+
+
+def language_names() -> list[tuple[str, str]]:
+    """(code, name in that language) for every shipped language, e.g. ("ru", "Русский")."""
+    names = []
+    for code in current_app.config["LANGUAGES"]:
+        name = Locale.parse(code).get_display_name(code) or code
+        names.append((code, name[:1].upper() + name[1:]))
+    return names
+
+
+def report_texts() -> dict[str, str]:
+    """The wording of an assessment report's notes and chart series, in the reader's language."""
+    return {
+        "quizzes": gettext("%(passed)s of %(total)s quizzes passed"),
+        "target": gettext("%(profile)s target"),
+        "self": gettext("Self-rating"),
+    }
 
 
 def init_app(app: Flask) -> None:

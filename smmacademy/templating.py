@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import Flask, request, url_for
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+
+from .i18n import language_names
 
 ROLE_LABELS = {
     "learner": _l("Learner"),
@@ -50,8 +52,36 @@ def _date(value) -> str:
     return format_date(value, "medium") if isinstance(value, (date, datetime)) else str(value)
 
 
+def _number(value) -> str:
+    """A score or level in the reader's notation (85.5 in English, 85,5 in Russian)."""
+    return "—" if value is None else format_decimal(value, "#,##0.##")
+
+
 def _datetime(value) -> str:
     return format_datetime(value, "medium") if isinstance(value, datetime) else "—"
+
+
+CANDIDATE_STATUS_LABELS = {
+    "invited": _l("Invited"),
+    "started": _l("Started"),
+    "submitted": _l("Submitted"),
+    "reviewed": _l("Reviewed"),
+    "shortlisted": _l("Shortlisted"),
+    "rejected": _l("Rejected"),
+    "hired": _l("Hired"),
+}
+
+CANDIDATE_EVENT_LABELS = {
+    "invited": _l("Invited"),
+    "started": _l("Started"),
+    "test": _l("Knowledge test"),
+    "submitted": _l("Submitted"),
+    "status": _l("Decision"),
+    "revoked": _l("Link revoked"),
+    "reissued": _l("New link"),
+    "hired": _l("Hired"),
+    "note": _l("Note"),
+}
 
 
 def init_app(app: Flask) -> None:
@@ -64,7 +94,11 @@ def init_app(app: Flask) -> None:
             "nav_items": nav_items(),
             "role_labels": ROLE_LABELS,
             "current_locale": locale.language if locale else "en",
+            "language_names": language_names(),
+            "candidate_status_labels": CANDIDATE_STATUS_LABELS,
+            "candidate_event_labels": CANDIDATE_EVENT_LABELS,
         }
 
     app.add_template_filter(_date, "date")
     app.add_template_filter(_datetime, "datetime")
+    app.add_template_filter(_number, "number")

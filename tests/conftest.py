@@ -18,6 +18,7 @@ from smmacademy.models import User
 from smmacademy.services import accounts
 
 FIXTURE_COURSES = Path(__file__).parent / "fixtures" / "courses"
+TRANSLATIONS = Path(__file__).parent.parent / "translations"
 REAL_COURSES = Path(__file__).parent.parent / "courses"
 PASSWORD = "correct-horse-battery"
 _counter = itertools.count(1)
@@ -26,6 +27,33 @@ _counter = itertools.count(1)
 def _database_url(tmp_path: Path) -> str:
     """SQLite file per test, or the PostgreSQL server named by TEST_DATABASE_URL."""
     return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.sqlite'}"
+
+
+def compile_translations(root: Path = TRANSLATIONS) -> list[Path]:
+    """Compile every ``messages.po`` whose ``.mo`` is missing or older (what ``make translations`` does)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    compiled = []
+    for po_path in sorted(root.glob("*/LC_MESSAGES/messages.po")):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as handle:
+            catalog = read_po(handle, locale=po_path.parent.parent.name)
+        # Written to a temporary name first: parallel test processes never read half a file.
+        partial = mo_path.with_suffix(f".mo.{os.getpid()}")
+        with partial.open("wb") as handle:
+            write_mo(handle, catalog)
+        partial.replace(mo_path)
+        compiled.append(mo_path)
+    return compiled
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_translations():
+    """``pytest`` alone works: the Russian catalogue is compiled before any app starts."""
+    compile_translations()
 
 
 @pytest.fixture

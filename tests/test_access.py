@@ -34,6 +34,7 @@ ACCESS = {
     "main.index": ("GET", "/", {**dict.fromkeys(ROLES, 302)}),
     "main.home": ("GET", "/home", ANY_USER),
     "main.health": ("GET", "/healthz", PUBLIC),
+    "main.set_language": ("POST", "/language", dict.fromkeys(ROLES, 302)),
     "auth.login": ("GET", "/login", {"anonymous": 200, "learner": 302, "manager": 302, "hr": 302, "admin": 302}),
     "auth.logout": ("POST", "/logout", {"anonymous": 302, "learner": 302, "manager": 302, "hr": 302, "admin": 302}),
     "auth.setup": ("GET", "/setup", dict.fromkeys(ROLES, 404)),

@@ -105,7 +105,7 @@ def test_five_failures_lock_the_account_with_a_clear_message(app, client, make_u
         assert login(client, user, "wrong-password").status_code == 401
     response = login(client, user)  # even the right password is refused now
     assert response.status_code == 429
-    assert b"Too many failed sign-in attempts. Try again in 15 minute(s)." in response.data
+    assert b"Too many failed sign-in attempts. Try again in 15 minutes." in response.data
 
 
 def test_failures_from_one_address_lock_every_account_from_it(client, make_user):

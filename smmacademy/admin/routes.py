@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms import SelectChoice
@@ -215,5 +216,5 @@ def import_confirm():
     created = accounts.apply_import(plan)
     for user, _password in created:
         sync_onboarding(user)
-    flash(_("Imported %(n)s employees.", n=len(created)), "success")
+    flash(ngettext("Imported %(num)s employee.", "Imported %(num)s employees.", len(created)), "success")
     return render_template("admin/import_done.html", created=created)

@@ -11,6 +11,7 @@ from ..domain import scoring
 from ..domain.report import build_report
 from ..errors import render_error
 from ..extensions import db
+from ..i18n import report_texts
 from ..models import Assessment, User
 from ..security import login_required
 from ..services import assessments
@@ -134,6 +135,7 @@ def result(assessment_id: int):
         request.args.get("profile"),
         _modules_for,
         chart_title=_("Self-rating against the profile's targets"),
+        texts=report_texts(),
     )
     person = db.session.get(User, assessment.user_id)
     history = db.session.scalars(Assessment.history_for(assessment.user_id)).all()
@@ -151,17 +153,19 @@ def result(assessment_id: int):
 @login_required
 def result_csv(assessment_id: int):
     assessment = _viewable(assessment_id)
-    report = build_report(assessment.framework, assessment.result, request.args.get("profile"), _modules_for)
-    rows = [["section", "item", "value", "target", "band or note"]]
-    rows += [["profile fit", name, f"{fit:g}%", "", band] for _pid, name, fit, band in report.fits]
+    report = build_report(
+        assessment.framework, assessment.result, request.args.get("profile"), _modules_for, texts=report_texts()
+    )
+    rows = [[_("section"), _("item"), _("value"), _("target"), _("band or note")]]
+    rows += [[_("profile fit"), name, f"{fit:g}%", "", band] for _pid, name, fit, band in report.fits]
     rows += [
         [
-            "competency",
+            _("competency"),
             r.name,
             f"{r.level:g}" if r.level is not None else "",
             r.target,
-            (f"evidence {r.evidence:g}" if r.evidence is not None else "no evidence")
-            + (" — self-rating exceeds evidence" if r.overconfident else ""),
+            (_("evidence %(level)s", level=f"{r.evidence:g}") if r.evidence is not None else _("no evidence"))
+            + (" — " + _("self-rating exceeds evidence") if r.overconfident else ""),
         ]
         for r in report.rows
     ]

@@ -1,6 +1,7 @@
 """Forms of the auth blueprint."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
@@ -20,7 +21,7 @@ class NewPasswordMixin:
     password = PasswordField(
         _l("New password"),
         validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
-        description=_l("At least %(n)s characters.", n=MIN_PASSWORD_LENGTH),
+        description=lazy_ngettext("At least %(num)s character.", "At least %(num)s characters.", MIN_PASSWORD_LENGTH),
     )
     confirm = PasswordField(
         _l("Repeat the password"),

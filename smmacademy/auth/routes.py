@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 
 from ..extensions import db
+from ..i18n import language_names
+from ..main.forms import LanguageForm
 from ..models import User
 from ..models.base import utcnow
 from ..security import login_required, public, safe_next
@@ -36,7 +39,14 @@ def login():
         state = throttle.check(form.email.data, address, limit, window)
         user = db.session.scalar(User.by_email(form.email.data))
         if state.locked:
-            flash(_("Too many failed sign-in attempts. Try again in %(n)s minute(s).", n=state.retry_minutes), "error")
+            flash(
+                ngettext(
+                    "Too many failed sign-in attempts. Try again in %(num)s minute.",
+                    "Too many failed sign-in attempts. Try again in %(num)s minutes.",
+                    state.retry_minutes,
+                ),
+                "error",
+            )
             status = 429
         elif user is None or not user.check_password(form.password.data) or not user.active:
             throttle.record_failure(form.email.data, address)
@@ -87,7 +97,10 @@ def setup():
 @bp.route("/account")
 @login_required
 def profile():
-    return render_template("auth/profile.html", user=current_user)
+    language_form = LanguageForm(
+        languages=language_names(), data={"language": current_user.language or "", "next": url_for("auth.profile")}
+    )
+    return render_template("auth/profile.html", user=current_user, language_form=language_form)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

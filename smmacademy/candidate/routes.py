@@ -13,6 +13,7 @@ from ..content.questions import presentations
 from ..domain import scoring
 from ..errors import render_error
 from ..extensions import db
+from ..i18n import use_language
 from ..models import Candidate
 from ..security import ACCESS_ATTRIBUTE, public
 from ..services import candidates
@@ -37,6 +38,7 @@ def candidate_required(view):
             session.pop(SESSION_KEY, None)
             return _link_page(problem.reason, 403)
         g.candidate = candidate
+        use_language(candidate.language)
         return view(*args, **kwargs)
 
     setattr(wrapped, ACCESS_ATTRIBUTE, "candidate")
@@ -65,6 +67,7 @@ def open_link(token: str):
         if problem.reason == "unknown":
             candidates.record_bad_link(address)
         return _link_page(problem.reason, 404 if problem.reason == "unknown" else 410)
+    use_language(candidate.language)
     session.clear()  # a candidate session carries nothing else
     session[SESSION_KEY] = {"id": candidate.id, "token": candidate.token_hash}
     # Redirect to a token-free URL so the token is not kept in history or sent anywhere.

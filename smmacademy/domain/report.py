@@ -7,6 +7,13 @@ from dataclasses import dataclass, field
 from . import scoring
 from .charts import radar
 
+# The English wording; callers pass the reader's language (a pure module cannot translate).
+DEFAULT_TEXTS = {
+    "quizzes": "%(passed)s of %(total)s quizzes passed",
+    "target": "%(profile)s target",
+    "self": "Self-rating",
+}
+
 
 @dataclass
 class CompetencyRow:
@@ -40,11 +47,14 @@ def build_report(
     modules_for,
     chart_title: str = "",
     labels: dict[str, str] | None = None,
+    texts: dict[str, str] | None = None,
 ) -> Report:
     """Build the report against ``profile_id`` (default: best fit, else nearest).
 
-    ``modules_for(competency_id)`` returns the modules that develop it.
+    ``modules_for(competency_id)`` returns the modules that develop it; ``texts``
+    holds the reader's-language wording (see ``smmacademy.i18n.report_texts``).
     """
+    words = {**DEFAULT_TEXTS, **(texts or {})}
     profiles = snapshot["profiles"]
     if profile_id not in profiles:
         profile_id = result["best"]["profile"] or result["best"]["nearest"]
@@ -57,7 +67,9 @@ def build_report(
         found = evidence.get(cid) or {}
         level_e = found.get("level")
         note = found.get("note") or (
-            f"{found['passed']} of {found['total']} quizzes passed" if "passed" in found and found.get("total") else ""
+            words["quizzes"] % {"passed": found["passed"], "total": found["total"]}
+            if "passed" in found and found.get("total")
+            else ""
         )
         rows.append(
             CompetencyRow(
@@ -81,8 +93,8 @@ def build_report(
     svg = radar(
         [names.get(r.id, r.name) for r in rows],
         [
-            (profiles[profile_id]["name"] + " target", [float(r.target) for r in rows], "target"),
-            ("Self-rating", [r.level or 0.0 for r in rows], "self"),
+            (words["target"] % {"profile": profiles[profile_id]["name"]}, [float(r.target) for r in rows], "target"),
+            (words["self"], [r.level or 0.0 for r in rows], "self"),
         ],
         title=chart_title,
     )

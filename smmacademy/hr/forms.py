@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Rege
 
 from ..models.candidate import HR_DECISIONS
 from ..services.accounts import EMAIL
+from ..templating import CANDIDATE_STATUS_LABELS
 
 
 class InviteForm(FlaskForm):
@@ -16,6 +17,10 @@ class InviteForm(FlaskForm):
         validators=[DataRequired(), Length(max=254), Regexp(EMAIL, message=_l("Enter a valid email address."))],
     )
     profile_id = SelectField(_l("Position applied for"))
+    language = SelectField(
+        _l("Language of the invitation and the assessment"),
+        description=_l("The candidate sees every page, the test and the invitation text in this language."),
+    )
     time_limit = IntegerField(
         _l("Time limit for the knowledge test, minutes (optional)"),
         validators=[Optional(), NumberRange(min=5, max=180)],
@@ -30,7 +35,10 @@ class NoteForm(FlaskForm):
 
 
 class StatusForm(FlaskForm):
-    status = SelectField(_l("Decision"), choices=[SelectChoice(s, s.title()) for s in HR_DECISIONS if s != "hired"])
+    status = SelectField(
+        _l("Decision"),
+        choices=[SelectChoice(s, CANDIDATE_STATUS_LABELS[s]) for s in HR_DECISIONS if s != "hired"],
+    )
     note = StringField(_l("Reason (optional)"), validators=[Optional(), Length(max=500)])
 
 

@@ -6,6 +6,7 @@ from datetime import date
 from urllib.parse import quote
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale, format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -18,6 +19,7 @@ from ..domain.charts import radar
 from ..domain.report import build_report
 from ..errors import render_error
 from ..extensions import db
+from ..i18n import language_names, report_texts
 from ..models import Assessment, Candidate, Department
 from ..models.candidate import STATUSES
 from ..security import role_required
@@ -96,16 +98,16 @@ def export():
     profiles = _profiles()
     rows = [
         [
-            "name",
-            "email",
-            "applied for",
-            "status",
-            "fit to applied profile %",
-            "band",
-            "knowledge test %",
-            "invited",
-            "submitted",
-            "last activity",
+            _("name"),
+            _("email"),
+            _("applied for"),
+            _("status"),
+            _("fit to applied profile %"),
+            _("band"),
+            _("knowledge test %"),
+            _("invited"),
+            _("submitted"),
+            _("last activity"),
         ]
     ]
     for row in _rows():
@@ -117,7 +119,7 @@ def export():
                 profiles[c.profile_id].name if c.profile_id in profiles else c.profile_id,
                 c.status,
                 "" if row["fit"] is None else f"{row['fit']:g}",
-                row["band"] or "",
+                row[_("band")] or "",
                 "" if c.test_score is None else f"{c.test_score:g}",
                 f"{c.created_at:%Y-%m-%d}",
                 f"{c.submitted_at:%Y-%m-%d}" if c.submitted_at else "",
@@ -130,8 +132,10 @@ def export():
 @bp.route("/new", methods=["GET", "POST"])
 @role_required("hr")
 def invite():
-    form = InviteForm()
+    # The invitation's language defaults to HR's own interface language.
+    form = InviteForm(language=str(get_locale() or current_app.config["DEFAULT_LANGUAGE"]))
     form.profile_id.choices = [SelectChoice(pid, p.name) for pid, p in _profiles().items()]
+    form.language.choices = language_names()
     if form.validate_on_submit():
         days = current_app.config["CANDIDATE_INVITE_DAYS"]
         try:
@@ -143,6 +147,7 @@ def invite():
                 form.note.data or "",
                 days,
                 form.time_limit.data,
+                language=form.language.data,
             )
         except candidates.CandidateError as error:
             flash(str(error), "error")
@@ -153,6 +158,14 @@ def invite():
 
 def _link_issued(candidate: Candidate, token: str):
     link = _invite_link(token)
+    # The invitation text is for the candidate: written in the language HR chose for them.
+    with force_locale(candidate.language):
+        subject, body = _invitation_text(candidate, link)
+    mailto = f"mailto:{quote(candidate.email)}?subject={quote(subject)}&body={quote(body)}"
+    return render_template("hr/link.html", candidate=candidate, link=link, mailto=mailto)
+
+
+def _invitation_text(candidate: Candidate, link: str) -> tuple[str, str]:
     profile = _profiles()[candidate.profile_id].name
     subject = _("Your assessment for the %(profile)s position", profile=profile)
     body = _(
@@ -161,10 +174,9 @@ def _link_issued(candidate: Candidate, token: str):
         "%(date)s. You can stop and continue later with the same link.\n",
         name=candidate.full_name,
         link=link,
-        date=candidate.token_expires_at.strftime("%d %B %Y"),
+        date=format_date(candidate.token_expires_at, "long"),
     )
-    mailto = f"mailto:{quote(candidate.email)}?subject={quote(subject)}&body={quote(body)}"
-    return render_template("hr/link.html", candidate=candidate, link=link, mailto=mailto)
+    return subject, body
 
 
 @bp.route("/candidates/<int:candidate_id>")
@@ -183,6 +195,7 @@ def report(candidate_id: int):
             candidate.profile_id,
             catalog.modules_for_competency,
             chart_title=_("%(name)s against the applied profile", name=candidate.full_name),
+            texts=report_texts(),
         )
     questions = candidates.test_questions(candidate, catalog) if candidate.test_submitted_at else []
     hire_form = HireForm()

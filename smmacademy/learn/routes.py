@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_from_directory, url_for
-from flask_babel import get_locale
+from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -199,12 +199,12 @@ def submit_quiz(course_slug: str, module_slug: str):
         return render_error(400, str(error))
     if fresh:
         if attempt.passed:
-            flash(_("Passed with %(score)s%%.", score=f"{attempt.score:g}"), "success")
+            flash(_("Passed with %(score)s%%.", score=format_decimal(attempt.score, "#,##0.##")), "success")
         else:
             flash(
                 _(
                     "%(score)s%% — the pass mark is %(mark)s%%. Review your answers and try again.",
-                    score=f"{attempt.score:g}",
+                    score=format_decimal(attempt.score, "#,##0.##"),
                     mark=attempt.pass_mark,
                 ),
                 "error",

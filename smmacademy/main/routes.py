@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_login import current_user
 
 from ..catalog_state import get_catalog
 from ..domain.progress import continue_point, course_progress
 from ..domain.team import is_overdue
 from ..extensions import db
+from ..i18n import LANGUAGE_COOKIE, LANGUAGE_COOKIE_DAYS, language_names
 from ..models import Assessment, Assignment, User
 from ..models.assignment import KIND_ASSESSMENT
-from ..security import login_required, public
-from ..services import learning
+from ..security import login_required, public, safe_next
+from ..services import accounts, learning
 from . import bp
+from .forms import LanguageForm
 
 
 @bp.route("/")
@@ -72,3 +76,32 @@ def home():
         catalog=catalog,
         today=today,
     )
+
+
+@bp.route("/language", methods=["POST"])
+@public
+def set_language():
+    """Switch the interface language: remembered on the account, or in a cookie for visitors."""
+    form = LanguageForm(languages=language_names())
+    back = safe_next(request.form.get("next"), url_for("main.index"))
+    if not form.validate():
+        flash(_("Choose one of the languages offered."), "error")
+        return redirect(back)
+    language = form.language.data or None
+    if current_user.is_authenticated:
+        accounts.set_language(current_user, language)
+    response = redirect(back)
+    if language:
+        response.set_cookie(
+            LANGUAGE_COOKIE,
+            language,
+            max_age=LANGUAGE_COOKIE_DAYS * 86400,
+            httponly=True,
+            samesite="Lax",
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+        )
+    else:
+        response.delete_cookie(LANGUAGE_COOKIE)
+    refresh()
+    flash(_("The interface language is changed."), "success")
+    return response

@@ -24,6 +24,8 @@ class Candidate(db.Model):
     email: Mapped[str] = mapped_column(String(254))
     profile_id: Mapped[str] = mapped_column(String(64))
     note: Mapped[str] = mapped_column(Text, default="")
+    # Language of the invitation: the whole candidate flow is shown in it.
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     status: Mapped[str] = mapped_column(String(20), default="invited", index=True)
     # Only a SHA-256 of the invitation token is stored.
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)

@@ -57,6 +57,8 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     # Set for accounts created with a temporary password (import, reset).
     must_change_password: Mapped[bool] = mapped_column(default=False)
+    # Interface language chosen by the person ('en', 'ru'); None follows the browser.
+    language: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

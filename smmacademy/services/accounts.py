@@ -8,6 +8,8 @@ import re
 import secrets
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from ..extensions import db
@@ -27,9 +29,15 @@ class AccountError(ValueError):
 def validate_password(password: str) -> None:
     """Raise AccountError when a password is too weak to accept."""
     if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+        raise AccountError(
+            ngettext(
+                "The password must have at least %(num)s character.",
+                "The password must have at least %(num)s characters.",
+                MIN_PASSWORD_LENGTH,
+            )
+        )
     if password.strip() != password or len(set(password)) < 4:
-        raise AccountError("The password is too simple: use more different characters, no leading spaces.")
+        raise AccountError(_("The password is too simple: use more different characters, no leading spaces."))
 
 
 def temporary_password() -> str:
@@ -68,7 +76,7 @@ def check_manager(user: User | None, manager: User | None) -> None:
     seen, current = set(), manager
     while current is not None and current.id not in seen:
         if current.id == user.id:
-            raise AccountError("A person cannot report to themselves, directly or through others.")
+            raise AccountError(_("A person cannot report to themselves, directly or through others."))
         seen.add(current.id)
         current = current.manager
 
@@ -86,13 +94,13 @@ def create_user(
     """Create an account; without ``password`` a temporary one must be set later."""
     email = User.normalise_email(email)
     if not EMAIL.match(email):
-        raise AccountError(f"'{email}' is not a valid email address.")
+        raise AccountError(_("'%(email)s' is not a valid email address.", email=email))
     if not full_name.strip():
-        raise AccountError("The full name is required.")
+        raise AccountError(_("The full name is required."))
     if role not in ROLES:
-        raise AccountError(f"Unknown role '{role}'; use one of {', '.join(ROLES)}.")
+        raise AccountError(_("Unknown role '%(role)s'; use one of %(roles)s.", role=role, roles=", ".join(ROLES)))
     if email_taken(email):
-        raise AccountError(f"An account with the address {email} already exists.")
+        raise AccountError(_("An account with the address %(email)s already exists.", email=email))
     user = User(
         email=email,
         full_name=full_name.strip(),
@@ -139,7 +147,7 @@ def parse_import(data: bytes) -> ImportPlan:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        plan.problems.append("The file is not UTF-8 text. Save it as 'CSV UTF-8' and upload again.")
+        plan.problems.append(_("The file is not UTF-8 text. Save it as 'CSV UTF-8' and upload again."))
         return plan
     try:
         dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else "", delimiters=",;\t")
@@ -150,20 +158,30 @@ def parse_import(data: bytes) -> ImportPlan:
     missing = [c for c in IMPORT_COLUMNS if c not in header]
     if missing:
         plan.problems.append(
-            f"Missing column(s): {', '.join(missing)}. The first line must be: {','.join(IMPORT_COLUMNS)}"
+            _(
+                "Missing column(s): %(missing)s. The first line must be: %(header)s",
+                missing=", ".join(missing),
+                header=",".join(IMPORT_COLUMNS),
+            )
         )
         return plan
     reader.fieldnames = header
     for number, raw in enumerate(reader, start=2):
         if number - 1 > MAX_IMPORT_ROWS:
-            plan.problems.append(f"The file has more than {MAX_IMPORT_ROWS} rows; split it.")
+            plan.problems.append(
+                ngettext(
+                    "The file has more than %(num)s row; split it.",
+                    "The file has more than %(num)s rows; split it.",
+                    MAX_IMPORT_ROWS,
+                )
+            )
             break
         values = {c: (raw.get(c) or "").strip() for c in IMPORT_COLUMNS}
         if not any(values.values()):
             continue
         plan.rows.append(ImportRow(number, values))
     if not plan.rows and not plan.problems:
-        plan.problems.append("The file has a header but no employees.")
+        plan.problems.append(_("The file has a header but no employees."))
     _validate_rows(plan)
     return plan
 
@@ -176,29 +194,29 @@ def _validate_rows(plan: ImportPlan) -> None:
         email = User.normalise_email(row.values["email"])
         row.values["email"] = email
         if not EMAIL.match(email):
-            row.errors.append(f"'{row.values['email']}' is not a valid email address")
+            row.errors.append(_("'%(email)s' is not a valid email address", email=row.values["email"]))
         elif email in existing:
-            row.errors.append(f"{email} already has an account")
+            row.errors.append(_("%(email)s already has an account", email=email))
         elif email in in_file:
-            row.errors.append(f"{email} appears twice (also on line {in_file[email]})")
+            row.errors.append(_("%(email)s appears twice (also on line %(line)s)", email=email, line=in_file[email]))
         else:
             in_file[email] = row.line
         if not row.values["full_name"]:
-            row.errors.append("full_name is empty")
+            row.errors.append(_("full_name is empty"))
         role = (row.values["role"] or "learner").lower()
         row.values["role"] = role
         if role not in ROLES:
-            row.errors.append(f"unknown role '{role}' (use {', '.join(ROLES)})")
+            row.errors.append(_("unknown role '%(role)s' (use %(roles)s)", role=role, roles=", ".join(ROLES)))
         department = row.values["department"]
         if department and department.lower() not in departments:
-            row.errors.append(f"unknown department '{department}'")
+            row.errors.append(_("unknown department '%(name)s'", name=department))
     for row in plan.rows:
         manager = User.normalise_email(row.values["manager_email"])
         row.values["manager_email"] = manager
         if manager and manager not in existing and manager not in in_file:
-            row.errors.append(f"manager {manager} is neither an existing account nor in this file")
+            row.errors.append(_("manager %(email)s is neither an existing account nor in this file", email=manager))
         if manager and manager == row.values["email"]:
-            row.errors.append("an employee cannot be their own manager")
+            row.errors.append(_("an employee cannot be their own manager"))
 
 
 def apply_import(plan: ImportPlan) -> list[tuple[User, str]]:
@@ -207,7 +225,7 @@ def apply_import(plan: ImportPlan) -> list[tuple[User, str]]:
     Returns (user, temporary password) pairs so the admin can hand them out.
     """
     if not plan.valid:
-        raise AccountError("The file has errors; nothing was imported.")
+        raise AccountError(_("The file has errors; nothing was imported."))
     departments = {d.name.lower(): d for d in db.session.scalars(select(Department))}
     created: dict[str, User] = {}
     result = []
@@ -234,3 +252,9 @@ def apply_import(plan: ImportPlan) -> list[tuple[User, str]]:
             created[row.values["email"]].manager = manager
     db.session.commit()
     return result
+
+
+def set_language(user: User, language: str | None) -> None:
+    """Store the person's interface language; None means "follow the browser"."""
+    user.language = language or None
+    db.session.commit()

@@ -8,6 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask_babel import gettext
 from sqlalchemy import delete, func, select
 
 from ..content.catalog import Catalog
@@ -44,11 +45,18 @@ def issue_token(candidate: Candidate, days: int) -> str:
 
 
 def invite(
-    actor: User, full_name: str, email: str, profile_id: str, note: str, days: int, time_limit: int | None
+    actor: User,
+    full_name: str,
+    email: str,
+    profile_id: str,
+    note: str,
+    days: int,
+    time_limit: int | None,
+    language: str = "en",
 ) -> tuple[Candidate, str]:
     """Create a candidate and their invitation token."""
     if not accounts.EMAIL.match(User.normalise_email(email)):
-        raise CandidateError(f"'{email}' is not a valid email address.")
+        raise CandidateError(gettext("'%(email)s' is not a valid email address.", email=email))
     candidate = Candidate(
         full_name=full_name.strip(),
         email=User.normalise_email(email),
@@ -56,6 +64,7 @@ def invite(
         note=note.strip(),
         created_by_id=actor.id,
         time_limit_minutes=time_limit or None,
+        language=language,
     )
     token = issue_token(candidate, days)
     db.session.add(candidate)
@@ -191,15 +200,17 @@ def deadline(candidate: Candidate) -> datetime | None:
 def submit_test(candidate: Candidate, catalog: Catalog, field_names: set[str], getlist) -> None:
     """Grade the knowledge test. Blank answers score 0; tampered ones raise CandidateError."""
     if candidate.test_submitted_at is not None:
-        raise CandidateError("The knowledge test was already submitted.")
+        raise CandidateError(gettext("The knowledge test was already submitted."))
     if candidate.test_started_at is None:
-        raise CandidateError("The knowledge test has not been started.")
+        raise CandidateError(gettext("The knowledge test has not been started."))
     pairs = test_questions(candidate, catalog)
     questions = [q for _, q in pairs]
     allowed = expected_fields(tuple(questions))
     unknown = sorted(n for n in field_names if n.startswith("q-") and n not in allowed)
     if unknown:
-        raise CandidateError(f"The submission contains unknown question field(s): {', '.join(unknown[:5])}.")
+        raise CandidateError(
+            gettext("The submission contains unknown question field(s): %(names)s.", names=", ".join(unknown[:5]))
+        )
     answers, grades = {}, {}
     for question in questions:
         try:
@@ -208,7 +219,7 @@ def submit_test(candidate: Candidate, catalog: Catalog, field_names: set[str], g
             if "has no answer" in str(error) or "is not matched" in str(error):
                 grades[question.id] = 0.0
                 continue
-            raise CandidateError(f"Invalid answer: {error}.") from None
+            raise CandidateError(gettext("Invalid answer: %(error)s.", error=error)) from None
         answers[question.id] = answer
         grades[question.id] = question.kind.grade(question, answer).score
     now = utcnow()
@@ -242,7 +253,7 @@ def finish(candidate: Candidate, catalog: Catalog) -> None:
     """Final submission: score the assessment with test evidence and close the link."""
     assessment = db.session.scalar(Assessment.for_candidate(candidate.id))
     if assessment is None or candidate.test_submitted_at is None:
-        raise CandidateError("Finish the self-assessment and the knowledge test first.")
+        raise CandidateError(gettext("Finish the self-assessment and the knowledge test first."))
     framework = catalog.framework
     snapshot = framework.snapshot()
     result = scoring.score(snapshot, assessment.ratings or {})
@@ -277,7 +288,7 @@ def revoke(candidate: Candidate, actor: User) -> None:
 
 def reissue(candidate: Candidate, actor: User, days: int) -> str:
     if candidate.submitted_at is not None:
-        raise CandidateError("The candidate has already submitted; a new link is not needed.")
+        raise CandidateError(gettext("The candidate has already submitted; a new link is not needed."))
     token = issue_token(candidate, days)
     log(candidate, actor, "reissued", f"New link valid for {days} days; the old one no longer works")
     db.session.commit()
@@ -287,7 +298,7 @@ def reissue(candidate: Candidate, actor: User, days: int) -> str:
 def hire(candidate: Candidate, actor: User, department=None) -> tuple[User, str]:
     """Create the employee account; the candidate's assessment moves to it."""
     if candidate.hired_user_id is not None:
-        raise CandidateError("This candidate has already been converted into an employee account.")
+        raise CandidateError(gettext("This candidate has already been converted into an employee account."))
     password = accounts.temporary_password()
     try:
         user = accounts.create_user(

@@ -6,6 +6,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from flask_babel import gettext
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -131,14 +132,18 @@ def read_ticket(secret_key: str, token: str, user: User, module: Module) -> Atte
         ticket = AttemptTicket(*values)
     except SignatureExpired:
         raise SubmissionError(
-            "This quiz was opened more than a day ago. Reload the page to start a new attempt."
+            gettext("This quiz was opened more than a day ago. Reload the page to start a new attempt.")
         ) from None
     except (BadSignature, TypeError, ValueError):
-        raise SubmissionError("The attempt token is missing or was altered. Reload the quiz and try again.") from None
+        raise SubmissionError(
+            gettext("The attempt token is missing or was altered. Reload the quiz and try again.")
+        ) from None
     if (ticket.user_id, ticket.course_slug, ticket.module_slug) != (user.id, module.course_slug, module.slug):
-        raise SubmissionError("This attempt belongs to another quiz or another person.")
+        raise SubmissionError(gettext("This attempt belongs to another quiz or another person."))
     if ticket.fingerprint != module.quiz_fingerprint:
-        raise SubmissionError("The quiz was changed since you opened it. Reload the page to get the current questions.")
+        raise SubmissionError(
+            gettext("The quiz was changed since you opened it. Reload the page to get the current questions.")
+        )
     return ticket
 
 
@@ -162,11 +167,15 @@ def submit_quiz(
         name for name in field_names if name.startswith("q-") and name not in expected_fields(module.questions)
     )
     if unknown:
-        raise SubmissionError(f"The submission contains unknown question field(s): {', '.join(unknown[:5])}.")
+        raise SubmissionError(
+            gettext("The submission contains unknown question field(s): %(names)s.", names=", ".join(unknown[:5]))
+        )
     try:
         answers = read_answers(module.questions, getlist)
     except AnswerError as error:
-        raise SubmissionError(f"The quiz is incomplete or contains invalid answers: {error}.") from None
+        raise SubmissionError(
+            gettext("The quiz is incomplete or contains invalid answers: %(error)s.", error=error)
+        ) from None
     score, grades = grade_quiz(module.questions, answers)
     passed = score >= module.pass_mark
     now = utcnow()

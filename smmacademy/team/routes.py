@@ -6,6 +6,7 @@ from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
@@ -118,20 +119,20 @@ def export():
     profiles = catalog.framework.profiles if catalog.framework else {}
     rows = [
         [
-            "name",
-            "email",
-            "department",
-            "job title",
-            "assigned",
-            "completed",
-            "completion %",
-            "average quiz score",
-            "modules in progress",
-            "last activity",
-            "overdue",
-            "status",
-            "best-fit profile",
-            "band",
+            _("name"),
+            _("email"),
+            _("department"),
+            _("job title"),
+            _("assigned"),
+            _("completed"),
+            _("completion %"),
+            _("average quiz score"),
+            _("modules in progress"),
+            _("last activity"),
+            _("overdue"),
+            _("status"),
+            _("best-fit profile"),
+            _("band"),
         ]
     ]
     for r in _filtered_rows(board):
@@ -184,7 +185,7 @@ def member(user_id: int):
             [snapshot["competencies"][c]["name"] for c in names],
             [
                 (
-                    snapshot["profiles"][profile_id]["name"] + " target",
+                    _("%(profile)s target", profile=snapshot["profiles"][profile_id]["name"]),
                     [float(snapshot["profiles"][profile_id]["targets"][c][0]) for c in names],
                     "target",
                 ),
@@ -215,18 +216,18 @@ def member(user_id: int):
 def member_export(user_id: int):
     person = _require_member(user_id)
     catalog, progress, attempts, history, assignments = _member_data(person)
-    rows = [["section", "course", "module", "started", "completed", "score", "passed", "date"]]
+    rows = [[_("section"), _("course"), _("module"), _("started"), _("completed"), _("score"), _("passed"), _("date")]]
     for p in progress:
         module = catalog.module(p.course_slug, p.module_slug)
         rows.append(
             [
-                "module",
+                _("module"),
                 p.course_slug,
                 module.title if module else p.module_slug,
                 f"{p.started_at:%Y-%m-%d}",
                 f"{p.completed_at:%Y-%m-%d}" if p.completed_at else "",
                 "" if p.best_score is None else f"{p.best_score:g}",
-                "yes" if p.quiz_passed_at else "",
+                _("yes") if p.quiz_passed_at else "",
                 "",
             ]
         )
@@ -234,22 +235,22 @@ def member_export(user_id: int):
         module = catalog.module(a.course_slug, a.module_slug)
         rows.append(
             [
-                "quiz attempt",
+                _("quiz attempt"),
                 a.course_slug,
                 module.title if module else a.module_slug,
                 "",
                 "",
                 f"{a.score:g}",
-                "yes" if a.passed else "no",
+                _("yes") if a.passed else _("no"),
                 f"{a.submitted_at:%Y-%m-%d %H:%M}",
             ]
         )
     for h in history:
         rows.append(
             [
-                "self-assessment",
+                _("self-assessment"),
                 "",
-                h.best_profile or "no confident match",
+                h.best_profile or _("no confident match"),
                 "",
                 "",
                 "",
@@ -258,12 +259,12 @@ def member_export(user_id: int):
             ]
         )
     for a in assignments:
-        what = a.course_slug if a.kind == KIND_COURSE else "self-assessment"
+        what = a.course_slug if a.kind == KIND_COURSE else _("self-assessment")
         rows.append(
             [
-                "assignment",
+                _("assignment"),
                 what,
-                "withdrawn" if a.withdrawn_at else "open",
+                _("withdrawn") if a.withdrawn_at else _("open"),
                 f"{a.created_at:%Y-%m-%d}",
                 "",
                 "",
@@ -313,7 +314,16 @@ def assign():
             created, updated = team_service.assign(
                 current_user, chosen, kind, slug, form.due_date.data, (form.note.data or "").strip()
             )
-            flash(_("Assigned to %(n)s people (%(u)s existing assignments updated).", n=created, u=updated), "success")
+            flash(
+                _(
+                    "Assigned to %(people)s (%(updated)s).",
+                    people=ngettext("%(num)s person", "%(num)s people", created),
+                    updated=ngettext(
+                        "%(num)s existing assignment updated", "%(num)s existing assignments updated", updated
+                    ),
+                ),
+                "success",
+            )
             return redirect(url_for("team.dashboard", **params))
     return render_template("team/assign.html", form=form, params=params), 400 if form.errors else 200
 

@@ -172,7 +172,7 @@ def test_manager_assigns_a_course_and_sees_the_members_progress(server, pages):
     manager.get_by_label("Note for the learners (optional)").fill("Please finish before the campaign")
     manager.get_by_label(re.compile("^Ivan Petrov")).check()
     manager.get_by_role("button", name="Assign").click()
-    expect(manager.get_by_text("Assigned to 1 people")).to_be_visible()
+    expect(manager.get_by_text("Assigned to 1 person")).to_be_visible()
 
     learner = pages.new("learner")
     sign_in(learner, server, "ivan@demo.smmacademy.local", password)
