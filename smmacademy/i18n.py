@@ -38,9 +38,8 @@ def select_locale() -> str:
 
 def use_language(code: str | None) -> None:
     """Make the rest of this request speak ``code`` (the candidate flow follows the invitation)."""
-    if supported(code):
-        g.language = code
-        refresh()
+    g.language = supported(code)
+    refresh()
 
 
 def language_names() -> list[tuple[str, str]]:

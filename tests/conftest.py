@@ -89,6 +89,9 @@ def app(app_config):
         # the user Flask-Login cached there so each request authenticates anew,
         # as it does in production.
         g.pop("_login_user", None)
+        # Likewise the interface language Flask-Babel and the candidate flow chose last time.
+        g.pop("_flask_babel", None)
+        g.pop("language", None)
 
     with app.app_context():
         if db.engine.dialect.name == "postgresql":

@@ -13,7 +13,7 @@ from ..catalog_state import get_catalog
 from ..domain.progress import continue_point, course_progress
 from ..domain.team import is_overdue
 from ..extensions import db
-from ..i18n import LANGUAGE_COOKIE, LANGUAGE_COOKIE_DAYS, language_names
+from ..i18n import LANGUAGE_COOKIE, LANGUAGE_COOKIE_DAYS, language_names, use_language
 from ..models import Assessment, Assignment, User
 from ..models.assignment import KIND_ASSESSMENT
 from ..security import login_required, public, safe_next
@@ -102,6 +102,8 @@ def set_language():
         )
     else:
         response.delete_cookie(LANGUAGE_COOKIE)
+    # The confirmation is already in the new language (or the browser's, when following it).
+    use_language(language)
     refresh()
     flash(_("The interface language is changed."), "success")
     return response
