@@ -61,7 +61,7 @@ test-postgres: install browser-deps
 # Extract UI strings into translations/messages.pot and merge them into every language's
 # messages.po (new strings arrive untranslated; tests/test_i18n.py fails until they are translated).
 messages: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 -k N_ \
 	  --project="SMM Academy" --copyright-holder="SMM Academy" --no-wrap -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete --no-wrap
 

@@ -51,6 +51,14 @@ def language_names() -> list[tuple[str, str]]:
     return names
 
 
+def translated(problem: Exception) -> str:
+    """The reader's-language text of an error raised by a Flask-free module (``message`` + ``values``)."""
+    message = getattr(problem, "message", None)
+    if message is None:
+        return str(problem)
+    return gettext(message, **problem.values)
+
+
 def report_texts() -> dict[str, str]:
     """The wording of an assessment report's notes and chart series, in the reader's language."""
     return {

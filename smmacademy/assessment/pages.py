@@ -8,6 +8,7 @@ from flask import abort, request
 from flask_babel import gettext as _
 
 from ..domain import scoring
+from ..i18n import translated
 from ..models import Assessment
 from ..services import assessments
 
@@ -75,7 +76,9 @@ def save_posted_ratings(page: AreaPage, assessment: Assessment) -> bool:
     try:
         assessments.save_area(assessment, page.framework, page.area.id, submitted)
     except scoring.RatingError as problem:
-        page.error = _("Nothing was saved: %(problem)s. Rate every statement on this page.", problem=problem)
+        page.error = _(
+            "Nothing was saved: %(problem)s. Rate every statement on this page.", problem=translated(problem)
+        )
         page.values.update(submitted)
         page.status = 400
         return False

@@ -11,7 +11,7 @@ from ..domain import scoring
 from ..domain.report import build_report
 from ..errors import render_error
 from ..extensions import db
-from ..i18n import report_texts
+from ..i18n import report_texts, translated
 from ..models import Assessment, User
 from ..security import login_required
 from ..services import assessments
@@ -107,7 +107,9 @@ def submit():
         result = assessments.submit(draft, framework, get_catalog())
     except scoring.RatingError as problem:
         db.session.rollback()
-        return render_error(400, _("The self-assessment cannot be submitted yet: %(problem)s.", problem=problem))
+        return render_error(
+            400, _("The self-assessment cannot be submitted yet: %(problem)s.", problem=translated(problem))
+        )
     flash(_("Your self-assessment is saved."), "success")
     return redirect(url_for("assessment.result", assessment_id=result.id))
 

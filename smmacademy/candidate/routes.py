@@ -13,7 +13,7 @@ from ..content.questions import presentations
 from ..domain import scoring
 from ..errors import render_error
 from ..extensions import db
-from ..i18n import use_language
+from ..i18n import translated, use_language
 from ..models import Candidate
 from ..security import ACCESS_ATTRIBUTE, public
 from ..services import candidates
@@ -191,7 +191,7 @@ def submit():
         candidates.finish(candidate, catalog)
     except (candidates.CandidateError, scoring.RatingError) as error:
         db.session.rollback()
-        return render_error(400, _("Not submitted yet: %(problem)s", problem=str(error)))
+        return render_error(400, _("Not submitted yet: %(problem)s", problem=translated(error)))
     session.pop(SESSION_KEY, None)
     current_app.logger.info("candidate %s submitted", candidate.id)
     return render_template("candidate/done.html")

@@ -30,8 +30,21 @@ OVERCONFIDENCE_GAP = 2.0
 MIN_RATING, MAX_RATING = 1, 5
 
 
+def N_(message: str) -> str:
+    """Mark ``message`` for translation (``pybabel extract -k N_``); this module knows no Flask."""
+    return message
+
+
 class RatingError(ValueError):
-    """Ratings that are missing, unknown or out of range."""
+    """Ratings that are missing, unknown or out of range.
+
+    ``message`` is an English template with ``%(name)s`` placeholders filled from
+    ``values``; the views show it translated with ``smmacademy.i18n.translated``.
+    """
+
+    def __init__(self, message: str, **values):
+        self.message, self.values = message, values
+        super().__init__(message % values)
 
 
 def validate_ratings(snapshot: dict, ratings: dict, require_all: bool = True) -> dict[str, int]:
@@ -39,22 +52,24 @@ def validate_ratings(snapshot: dict, ratings: dict, require_all: bool = True) ->
     known = {sid for c in snapshot["competencies"].values() for sid in c["statements"]}
     unknown = sorted(set(ratings) - known)
     if unknown:
-        raise RatingError(f"unknown statement(s): {', '.join(unknown[:5])}")
+        raise RatingError(N_("unknown statement(s): %(names)s"), names=", ".join(unknown[:5]))
     clean = {}
     for sid, value in ratings.items():
         if isinstance(value, bool):
-            raise RatingError(f"rating for '{sid}' must be a whole number from 1 to 5")
+            raise RatingError(N_("rating for '%(statement)s' must be a whole number from 1 to 5"), statement=sid)
         try:
             number = int(str(value).strip())
         except (TypeError, ValueError):
-            raise RatingError(f"rating for '{sid}' must be a whole number from 1 to 5") from None
+            raise RatingError(
+                N_("rating for '%(statement)s' must be a whole number from 1 to 5"), statement=sid
+            ) from None
         if str(number) != str(value).strip() or not MIN_RATING <= number <= MAX_RATING:
-            raise RatingError(f"rating for '{sid}' must be a whole number from 1 to 5")
+            raise RatingError(N_("rating for '%(statement)s' must be a whole number from 1 to 5"), statement=sid)
         clean[sid] = number
     if require_all:
         missing = sorted(known - set(clean))
         if missing:
-            raise RatingError(f"{len(missing)} statement(s) not rated yet")
+            raise RatingError(N_("%(num)s statement(s) not rated yet"), num=len(missing))
     return clean
 
 

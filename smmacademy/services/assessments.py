@@ -7,6 +7,7 @@ from sqlalchemy import select
 from ..content.catalog import Catalog
 from ..content.framework import Framework
 from ..domain import scoring
+from ..domain.scoring import N_
 from ..extensions import db
 from ..models import Assessment, ModuleProgress, User
 from ..models.base import utcnow
@@ -34,14 +35,14 @@ def save_area(assessment: Assessment, framework: Framework, area_id: str, submit
     """
     area = next((a for a in framework.areas if a.id == area_id), None)
     if area is None:
-        raise scoring.RatingError(f"unknown area '{area_id}'")
+        raise scoring.RatingError(N_("unknown area '%(area)s'"), area=area_id)
     expected = [s.id for cid in area.competency_ids for s in framework.competencies[cid].statements]
     unknown = sorted(set(submitted) - set(expected))
     if unknown:
-        raise scoring.RatingError(f"statement(s) {', '.join(unknown[:5])} do not belong to this page")
+        raise scoring.RatingError(N_("statement(s) %(names)s do not belong to this page"), names=", ".join(unknown[:5]))
     missing = [sid for sid in expected if not str(submitted.get(sid, "")).strip()]
     if missing:
-        raise scoring.RatingError(f"{len(missing)} statement(s) on this page are not rated yet")
+        raise scoring.RatingError(N_("%(num)s statement(s) on this page are not rated yet"), num=len(missing))
     clean = scoring.validate_ratings(framework.snapshot(), submitted, require_all=False)
     ratings = dict(assessment.ratings or {})
     ratings.update(clean)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from flask_babel import format_date
 from sqlalchemy import and_, case, func, literal, or_, select
 
 from ..content.catalog import Catalog
@@ -197,7 +198,7 @@ def build_dashboard(catalog: Catalog, scope: Scope, today: date | None = None) -
     ]
     capacity = head * total_modules
     weekly = [
-        (end.strftime("%d %b"), 100.0 * (count or 0) / capacity if capacity else 0.0)
+        (format_date(end, "d MMM"), 100.0 * (count or 0) / capacity if capacity else 0.0)
         for end, count in zip(ends, weekly_counts, strict=True)
     ]
     return Dashboard(
