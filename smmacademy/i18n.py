@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from babel import Locale
 from flask import Flask, current_app, g, has_request_context, request
-from flask_babel import gettext, refresh
+from flask_babel import get_locale, gettext, refresh
 from flask_login import current_user
 
 from .extensions import babel
@@ -40,6 +40,23 @@ def use_language(code: str | None) -> None:
     """Make the rest of this request speak ``code`` (the candidate flow follows the invitation)."""
     g.language = supported(code)
     refresh()
+
+
+def current_language() -> str:
+    """The language code of the current request ('en' outside a request)."""
+    locale = get_locale()
+    return locale.language if locale else "en"
+
+
+def localized(item):
+    """A course's or module's wording in the reader's language, English when it is not translated."""
+    return item.text_for(current_language())
+
+
+def untranslated(item) -> bool:
+    """True when the reader's language is not English and ``item`` has no translation into it."""
+    language = current_language()
+    return language != "en" and language not in item.texts
 
 
 def language_names() -> list[tuple[str, str]]:

@@ -9,7 +9,7 @@ from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from .i18n import language_names
+from .i18n import language_names, localized, untranslated
 
 ROLE_LABELS = {
     "learner": _l("Learner"),
@@ -99,6 +99,8 @@ def init_app(app: Flask) -> None:
             "candidate_event_labels": CANDIDATE_EVENT_LABELS,
         }
 
+    app.add_template_global(localized, "localized")
+    app.add_template_global(untranslated, "untranslated")
     app.add_template_filter(_date, "date")
     app.add_template_filter(_datetime, "datetime")
     app.add_template_filter(_number, "number")

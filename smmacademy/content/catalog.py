@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .errors import Reporter
 from .framework import load_framework
-from .model import Catalog, Course, Module, ModuleText, SearchHit
+from .model import Catalog, Course, CourseText, Module, ModuleText, SearchHit
 from .questions import Question, parse_question
 from .render import render_markdown, word_count
 from .yamlfile import LineDict, YamlProblem, load_yaml, split_front_matter
@@ -143,7 +143,21 @@ class _Loader:
             overview_html=rendered.html,
             modules=tuple(modules),
             path=str(folder),
+            translations=self._course_translations(folder),
         )
+
+    def _course_translations(self, folder: Path) -> dict[str, CourseText]:
+        """The translated course headers beside course.md (course.ru.md): wording only."""
+        translations = {}
+        for path in sorted(folder.glob("course.??.md")):
+            parsed = _read_front_matter(path, self.report.child(path))
+            if parsed is None:
+                continue
+            meta, body, _line = parsed
+            report = self.report.child(path, 1)
+            title, summary = _required_text(meta, "title", report), _required_text(meta, "summary", report)
+            translations[COURSE_FILE.match(path.name).group(1)] = CourseText(title, summary, render_markdown(body).html)
+        return translations
 
     def _module_text(self, path: Path, course_slug: str, competency_ids, original: Module | None):
         """Parse one module file (an original or a translation)."""

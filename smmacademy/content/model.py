@@ -61,6 +61,15 @@ class Module:
 
 
 @dataclass(frozen=True)
+class CourseText:
+    """The language-specific part of a course header."""
+
+    title: str
+    summary: str
+    overview_html: str
+
+
+@dataclass(frozen=True)
 class Course:
     slug: str
     number: int
@@ -71,6 +80,17 @@ class Course:
     overview_html: str
     modules: tuple[Module, ...]
     path: str
+    # Translations of the header by language code (course.ru.md); English lives in the fields above.
+    translations: dict[str, CourseText] = field(default_factory=dict)
+
+    @property
+    def texts(self) -> dict[str, CourseText]:
+        """Every language of the course header, English included."""
+        return {"en": CourseText(self.title, self.summary, self.overview_html), **self.translations}
+
+    def text_for(self, language: str | None = None) -> CourseText:
+        """The course header in ``language``, falling back to English."""
+        return self.translations.get(language or "en") or CourseText(self.title, self.summary, self.overview_html)
 
     @property
     def minutes(self) -> int:

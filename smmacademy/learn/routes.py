@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_from_directory, url_for
-from flask_babel import format_decimal, get_locale
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -16,6 +16,7 @@ from ..content.questions import presentations
 from ..domain.progress import course_audiences, course_progress, missing_prerequisites, recommended_for_department
 from ..errors import render_error
 from ..extensions import db
+from ..i18n import current_language
 from ..models import Certificate, QuizAttempt, User
 from ..security import login_required, public
 from ..services import learning
@@ -38,11 +39,6 @@ def _module_or_404(course_slug: str, module_slug: str):
     if module is None:
         abort(404)
     return course, module
-
-
-def _language() -> str:
-    locale = get_locale()
-    return locale.language if locale else "en"
 
 
 @bp.route("/courses")
@@ -90,7 +86,7 @@ def course(course_slug: str):
         missing=[catalog.courses[s] for s in missing],
         catalog_titles={slug: c.title for slug, c in catalog.courses.items()},
         certificate=certificate,
-        language=_language(),
+        language=current_language(),
     )
 
 
@@ -121,7 +117,7 @@ def module(course_slug: str, module_slug: str):
         return blocked
     row = learning.record_view(current_user, module, rows.get((course.slug, module.slug)))
     rows[(course.slug, module.slug)] = row
-    text = module.text_for(_language())
+    text = module.text_for(current_language())
     attempts = db.session.scalars(QuizAttempt.for_module(current_user.id, course.slug, module.slug).limit(10)).all()
     previous, following = course.neighbours(module.slug)
     return render_template(
@@ -147,7 +143,7 @@ def quiz(course_slug: str, module_slug: str):
     blocked = _blocked_by_prerequisites(course)
     if blocked:
         return blocked
-    text = module.text_for(_language())
+    text = module.text_for(current_language())
     ticket, token = learning.new_ticket(current_app.config["SECRET_KEY"], current_user, module)
     return render_template(
         "learn/quiz.html",
@@ -226,7 +222,7 @@ def attempt(course_slug: str, module_slug: str, attempt_id: int):
         abort(403)
     course = get_catalog().courses.get(course_slug)
     module = course.module(module_slug) if course else None
-    questions = module.text_for(_language()).questions if module else ()
+    questions = module.text_for(current_language()).questions if module else ()
     answered = [q for q in questions if q.id in attempt.answers]
     certificate = db.session.scalar(
         select(Certificate).where(Certificate.user_id == attempt.user_id, Certificate.course_slug == course_slug)
