@@ -9,6 +9,7 @@ from flask import Flask, current_app
 
 from .content.catalog import Catalog, load_catalog, tree_signature
 from .content.errors import ContentInvalid
+from .content.framework import Framework
 
 EXTENSION_KEY = "smmacademy_catalog"
 
@@ -51,3 +52,14 @@ def init_catalog(app: Flask) -> None:
 def get_catalog() -> Catalog:
     """The catalog of the current app."""
     return current_app.extensions[EXTENSION_KEY].catalog
+
+
+def get_framework() -> Framework | None:
+    """The competency framework worded in the reader's language (English where not translated).
+
+    For display only: results are scored and stored against the English framework's ids.
+    """
+    from .i18n import current_language
+
+    framework = get_catalog().framework
+    return framework.localized(current_language()) if framework else None

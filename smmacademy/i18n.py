@@ -76,6 +76,15 @@ def translated(problem: Exception) -> str:
     return gettext(message, **problem.values)
 
 
+def snapshot_profiles(snapshot: dict) -> dict[str, dict]:
+    """A stored result's profiles with their names in the reader's language (by id)."""
+    from .catalog_state import get_framework
+    from .domain.report import name_in
+
+    wording = get_framework()
+    return {pid: {**p, "name": name_in(wording, "profiles", pid, p["name"])} for pid, p in snapshot["profiles"].items()}
+
+
 def report_texts() -> dict[str, str]:
     """The wording of an assessment report's notes and chart series, in the reader's language."""
     return {

@@ -9,7 +9,7 @@ from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from .i18n import language_names, localized, untranslated
+from .i18n import language_names, localized, snapshot_profiles, untranslated
 
 ROLE_LABELS = {
     "learner": _l("Learner"),
@@ -100,6 +100,7 @@ def init_app(app: Flask) -> None:
         }
 
     app.add_template_global(localized, "localized")
+    app.add_template_global(snapshot_profiles, "snapshot_profiles")
     app.add_template_global(untranslated, "untranslated")
     app.add_template_filter(_date, "date")
     app.add_template_filter(_datetime, "datetime")

@@ -61,7 +61,8 @@ def courses_dir(tmp_path) -> Path:
     """A writable copy of the fixture course tree (tests may edit it)."""
     target = tmp_path / "courses"
     shutil.copytree(FIXTURE_COURSES, target)
-    shutil.copy(REAL_COURSES / "competencies.yml", target / "competencies.yml")
+    for framework in REAL_COURSES.glob("competencies*.yml"):  # the framework and its translations
+        shutil.copy(framework, target / framework.name)
     return target
 
 

@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..catalog_state import get_catalog
+from ..catalog_state import get_catalog, get_framework
 from ..domain import scoring
 from ..domain.report import build_report
 from ..errors import render_error
@@ -22,7 +22,8 @@ from .pages import area_page, first_open_area, rated_share, save_posted_ratings
 
 
 def _framework():
-    framework = get_catalog().framework
+    """The framework in the reader's language, for pages (scores use ids only)."""
+    framework = get_framework()
     if framework is None:
         abort(503)
     return framework
@@ -99,12 +100,13 @@ def review():
 @bp.route("/submit", methods=["POST"])
 @login_required
 def submit():
-    framework = _framework()
+    _framework()  # 503 while the framework is broken
     draft = assessments.draft_for(current_user)
     if draft is None:
         return render_error(400, _("There is no self-assessment in progress to submit."))
     try:
-        result = assessments.submit(draft, framework, get_catalog())
+        # The stored snapshot keeps the English wording; pages translate it by id.
+        result = assessments.submit(draft, get_catalog().framework, get_catalog())
     except scoring.RatingError as problem:
         db.session.rollback()
         return render_error(
@@ -138,6 +140,7 @@ def result(assessment_id: int):
         _modules_for,
         chart_title=_("Self-rating against the profile's targets"),
         texts=report_texts(),
+        wording=get_framework(),
     )
     person = db.session.get(User, assessment.user_id)
     history = db.session.scalars(Assessment.history_for(assessment.user_id)).all()
@@ -156,7 +159,12 @@ def result(assessment_id: int):
 def result_csv(assessment_id: int):
     assessment = _viewable(assessment_id)
     report = build_report(
-        assessment.framework, assessment.result, request.args.get("profile"), _modules_for, texts=report_texts()
+        assessment.framework,
+        assessment.result,
+        request.args.get("profile"),
+        _modules_for,
+        texts=report_texts(),
+        wording=get_framework(),
     )
     rows = [[_("section"), _("item"), _("value"), _("target"), _("band or note")]]
     rows += [[_("profile fit"), name, f"{fit:g}%", "", band] for _pid, name, fit, band in report.fits]

@@ -8,7 +8,7 @@ from flask import current_app, flash, g, redirect, render_template, request, ses
 from flask_babel import gettext as _
 
 from ..assessment.pages import area_page, first_open_area, save_posted_ratings
-from ..catalog_state import get_catalog
+from ..catalog_state import get_catalog, get_framework
 from ..content.questions import presentations
 from ..domain import scoring
 from ..errors import render_error
@@ -79,13 +79,14 @@ def open_link(token: str):
 def welcome():
     candidate = g.candidate
     catalog = get_catalog()
-    framework = catalog.framework
+    framework = get_framework()
     if candidate.consent_at is None:
         return render_template(
             "candidate/welcome.html",
             candidate=candidate,
             form=ConsentForm(),
             catalog=catalog,
+            framework=framework,
             statements=len(framework.statements),
             size=candidates.TEST_SIZE,
         )
@@ -114,7 +115,8 @@ def consent():
             candidate=g.candidate,
             form=form,
             catalog=catalog,
-            statements=len(catalog.framework.statements),
+            framework=get_framework(),
+            statements=len(get_framework().statements),
             size=candidates.TEST_SIZE,
         ), 400
     candidates.give_consent(g.candidate)
@@ -134,7 +136,7 @@ def area(area_id: str):
     redirect_to = _needs_consent()
     if redirect_to:
         return redirect_to
-    framework = get_catalog().framework
+    framework = get_framework()
     assessment = candidates.assessment_for(g.candidate, framework)
     page = area_page(framework, area_id, assessment)
     form = AreaForm()

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from .errors import Reporter
-from .framework import load_framework
+from .framework import load_framework, load_translations
 from .model import Catalog, Course, CourseText, Module, ModuleText, SearchHit
 from .questions import Question, parse_question
 from .render import render_markdown, word_count
@@ -88,6 +88,8 @@ class _Loader:
             catalog.errors = self.report.errors
             return catalog
         catalog.framework = load_framework(self.root / "competencies.yml", self.report)
+        if catalog.framework is not None:
+            load_translations(catalog.framework, self.root, self.report)
         competency_ids = set(catalog.framework.competencies) if catalog.framework else None
         for folder in sorted(p for p in self.root.iterdir() if p.is_dir()):
             match = COURSE_DIR.match(folder.name)

@@ -15,6 +15,12 @@ DEFAULT_TEXTS = {
 }
 
 
+def name_in(wording, kind: str, ident: str, stored: str) -> str:
+    """The name of a competency or profile in ``wording`` (a Framework), else the stored one."""
+    item = getattr(wording, kind, {}).get(ident) if wording is not None else None
+    return item.name if item is not None else stored
+
+
 @dataclass
 class CompetencyRow:
     id: str
@@ -48,14 +54,19 @@ def build_report(
     chart_title: str = "",
     labels: dict[str, str] | None = None,
     texts: dict[str, str] | None = None,
+    wording=None,
 ) -> Report:
     """Build the report against ``profile_id`` (default: best fit, else nearest).
 
     ``modules_for(competency_id)`` returns the modules that develop it; ``texts``
-    holds the reader's-language wording (see ``smmacademy.i18n.report_texts``).
+    holds the reader's-language wording (see ``smmacademy.i18n.report_texts``) and
+    ``wording`` the framework in the reader's language, whose names replace the
+    stored (English) ones for the ids it knows.
     """
     words = {**DEFAULT_TEXTS, **(texts or {})}
-    profiles = snapshot["profiles"]
+    profiles = {
+        pid: {**p, "name": name_in(wording, "profiles", pid, p["name"])} for pid, p in snapshot["profiles"].items()
+    }
     if profile_id not in profiles:
         profile_id = result["best"]["profile"] or result["best"]["nearest"]
     targets = profiles[profile_id]["targets"]
@@ -74,7 +85,7 @@ def build_report(
         rows.append(
             CompetencyRow(
                 cid,
-                info["name"],
+                name_in(wording, "competencies", cid, info["name"]),
                 levels.get(cid),
                 target,
                 weight,

@@ -12,7 +12,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from ..catalog_state import get_catalog
+from ..catalog_state import get_catalog, get_framework
 from ..choices import department_choices
 from ..content.questions import presentations
 from ..domain.charts import radar
@@ -43,7 +43,7 @@ def _candidate(candidate_id: int) -> Candidate:
 
 
 def _profiles():
-    return get_catalog().framework.profiles
+    return get_framework().profiles
 
 
 def _rows(status: str = "", profile_id: str = ""):
@@ -196,6 +196,7 @@ def report(candidate_id: int):
             catalog.modules_for_competency,
             chart_title=_("%(name)s against the applied profile", name=candidate.full_name),
             texts=report_texts(),
+            wording=get_framework(),
         )
     questions = candidates.test_questions(candidate, catalog) if candidate.test_submitted_at else []
     hire_form = HireForm()
@@ -230,7 +231,7 @@ def compare():
             select(Assessment).where(Assessment.candidate_id.in_(ids), Assessment.submitted_at.is_not(None))
         )
     }
-    framework = get_catalog().framework
+    framework = get_framework()
     names = list(framework.competencies)
     css = ["self", "other", "target", "self"]
     series = [

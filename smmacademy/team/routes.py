@@ -11,8 +11,9 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from ..catalog_state import get_catalog
+from ..catalog_state import get_catalog, get_framework
 from ..domain.charts import bar_chart, line_chart, radar
+from ..domain.report import name_in
 from ..domain.team import STATUSES
 from ..errors import render_error
 from ..extensions import db
@@ -104,7 +105,7 @@ def dashboard():
         else [],
         course_chart=bar_chart(board.course_completion, _("Completion per course across the team")),
         weekly_chart=line_chart(board.weekly_completion, _("Team completion over the last 12 weeks")),
-        profiles=catalog.framework.profiles if catalog.framework else {},
+        profiles=get_framework().profiles if catalog.framework else {},
         sort=request.args.get("sort", "name"),
         direction=request.args.get("dir", "asc"),
     )
@@ -116,7 +117,7 @@ def export():
     catalog = get_catalog()
     scope, _params = _scope()
     board = team_service.build_dashboard(catalog, scope)
-    profiles = catalog.framework.profiles if catalog.framework else {}
+    profiles = get_framework().profiles if catalog.framework else {}
     rows = [
         [
             _("name"),
@@ -181,11 +182,13 @@ def member(user_id: int):
         snapshot = latest.framework
         profile_id = latest.best_profile or latest.result["best"]["nearest"]
         names = list(snapshot["competencies"])
+        wording = get_framework()
+        profile_name = name_in(wording, "profiles", profile_id, snapshot["profiles"][profile_id]["name"])
         chart = radar(
-            [snapshot["competencies"][c]["name"] for c in names],
+            [name_in(wording, "competencies", c, snapshot["competencies"][c]["name"]) for c in names],
             [
                 (
-                    _("%(profile)s target", profile=snapshot["profiles"][profile_id]["name"]),
+                    _("%(profile)s target", profile=profile_name),
                     [float(snapshot["profiles"][profile_id]["targets"][c][0]) for c in names],
                     "target",
                 ),
@@ -194,7 +197,7 @@ def member(user_id: int):
             title=_(
                 "%(name)s against the %(profile)s profile",
                 name=person.full_name,
-                profile=snapshot["profiles"][profile_id]["name"],
+                profile=profile_name,
             ),
         )
     return render_template(
