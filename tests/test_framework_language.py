@@ -11,8 +11,8 @@ from smmacademy.extensions import db
 from smmacademy.models import Assessment
 
 from .conftest import REAL_COURSES, login, make_submitted_assessment
-from .test_hr import complete_flow, invite
 from .test_assessment_pages import fill_all
+from .test_hr import complete_flow, invite
 
 RU = {"Accept-Language": "ru"}
 
