@@ -59,6 +59,20 @@ def untranslated(item) -> bool:
     return language != "en" and language not in item.texts
 
 
+def certificate_course_title(certificate) -> str:
+    """The certified course's title in the reader's language.
+
+    The stored title is a snapshot; the translation is used only while the course
+    still carries that English title, so a renamed course never rewrites a certificate.
+    """
+    from .catalog_state import get_catalog
+
+    course = get_catalog().courses.get(certificate.course_slug)
+    if course is None or course.title != certificate.course_title:
+        return certificate.course_title
+    return localized(course).title
+
+
 def language_names() -> list[tuple[str, str]]:
     """(code, name in that language) for every shipped language, e.g. ("ru", "Русский")."""
     names = []

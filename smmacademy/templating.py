@@ -9,7 +9,7 @@ from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from .i18n import language_names, localized, snapshot_profiles, untranslated
+from .i18n import certificate_course_title, language_names, localized, snapshot_profiles, untranslated
 
 ROLE_LABELS = {
     "learner": _l("Learner"),
@@ -71,6 +71,15 @@ CANDIDATE_STATUS_LABELS = {
     "hired": _l("Hired"),
 }
 
+TEAM_STATUS_LABELS = {
+    "on_track": _l("On track"),
+    "behind": _l("Behind"),
+    "overdue": _l("Overdue"),
+    "inactive": _l("Inactive 30 days"),
+}
+
+BAND_LABELS = {"ready": _l("Ready"), "close": _l("Close"), "developing": _l("Developing")}
+
 CANDIDATE_EVENT_LABELS = {
     "invited": _l("Invited"),
     "started": _l("Started"),
@@ -96,10 +105,13 @@ def init_app(app: Flask) -> None:
             "current_locale": locale.language if locale else "en",
             "language_names": language_names(),
             "candidate_status_labels": CANDIDATE_STATUS_LABELS,
+            "status_labels": TEAM_STATUS_LABELS,
+            "band_labels": BAND_LABELS,
             "candidate_event_labels": CANDIDATE_EVENT_LABELS,
         }
 
     app.add_template_global(localized, "localized")
+    app.add_template_global(certificate_course_title, "certificate_course_title")
     app.add_template_global(snapshot_profiles, "snapshot_profiles")
     app.add_template_global(untranslated, "untranslated")
     app.add_template_filter(_date, "date")

@@ -247,7 +247,7 @@ def test_hr_reviews_compares_decides_and_exports(app, client, hr):
     assert "submitted → shortlisted: Strong test" in page and "Call on Monday" in page and "Hanna Hr" in page
     csv_text = client.get("/hr/export.csv").data.decode("utf-8")
     assert csv_text.startswith("\ufeffname,email,applied for,status")
-    assert "Person 1,p1@mail.example,Community manager,shortlisted" in csv_text
+    assert "Person 1,p1@mail.example,Community manager,Shortlisted" in csv_text
 
 
 def test_overconfident_candidate_is_flagged(app, client, hr):

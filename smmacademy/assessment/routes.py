@@ -16,6 +16,7 @@ from ..models import Assessment, User
 from ..security import login_required
 from ..services import assessments
 from ..services.csv_export import csv_response
+from ..templating import BAND_LABELS
 from . import bp
 from .forms import AreaForm, StartForm, SubmitForm
 from .pages import area_page, first_open_area, rated_share, save_posted_ratings
@@ -167,7 +168,9 @@ def result_csv(assessment_id: int):
         wording=get_framework(),
     )
     rows = [[_("section"), _("item"), _("value"), _("target"), _("band or note")]]
-    rows += [[_("profile fit"), name, f"{fit:g}%", "", band] for _pid, name, fit, band in report.fits]
+    rows += [
+        [_("profile fit"), name, f"{fit:g}%", "", BAND_LABELS.get(band, band)] for _pid, name, fit, band in report.fits
+    ]
     rows += [
         [
             _("competency"),

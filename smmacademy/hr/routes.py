@@ -25,6 +25,7 @@ from ..models.candidate import STATUSES
 from ..security import role_required
 from ..services import candidates
 from ..services.csv_export import csv_response
+from ..templating import BAND_LABELS, CANDIDATE_STATUS_LABELS
 from . import bp
 from .forms import ConfirmForm, HireForm, InviteForm, NoteForm, StatusForm
 
@@ -117,9 +118,9 @@ def export():
                 c.full_name,
                 c.email,
                 profiles[c.profile_id].name if c.profile_id in profiles else c.profile_id,
-                c.status,
+                CANDIDATE_STATUS_LABELS.get(c.status, c.status),
                 "" if row["fit"] is None else f"{row['fit']:g}",
-                row[_("band")] or "",
+                BAND_LABELS.get(row["band"], row["band"] or ""),
                 "" if c.test_score is None else f"{c.test_score:g}",
                 f"{c.created_at:%Y-%m-%d}",
                 f"{c.submitted_at:%Y-%m-%d}" if c.submitted_at else "",

@@ -16,7 +16,7 @@ from ..content.questions import presentations
 from ..domain.progress import course_audiences, course_progress, missing_prerequisites, recommended_for_department
 from ..errors import render_error
 from ..extensions import db
-from ..i18n import current_language
+from ..i18n import current_language, use_language
 from ..models import Certificate, QuizAttempt, User
 from ..security import login_required, public
 from ..services import learning
@@ -264,6 +264,7 @@ def certificate(code: str):
         abort(404)
     if certificate.user_id != current_user.id and not current_user.has_role("admin"):
         abort(403)
+    use_language(certificate.user.language)  # a certificate reads in its holder's language
     return render_template("learn/certificate.html", certificate=certificate)
 
 
@@ -274,4 +275,6 @@ def verify(code: str | None = None):
     code = (code or request.args.get("code", "")).strip().upper()[:32]
     certificate = db.session.scalar(select(Certificate).where(Certificate.code == code)) if code else None
     status = 404 if code and certificate is None else 200
+    if certificate is not None:
+        use_language(certificate.user.language)  # the holder's language; the visitor's when they follow the browser
     return render_template("learn/verify.html", code=code, certificate=certificate), status

@@ -17,6 +17,7 @@ from ..domain.report import name_in
 from ..domain.team import STATUSES
 from ..errors import render_error
 from ..extensions import db
+from ..i18n import snapshot_profiles
 from ..models import Assessment, Assignment, Department, ModuleProgress, QuizAttempt, User
 from ..models.assignment import KIND_ASSESSMENT, KIND_COURSE
 from ..models.base import utcnow
@@ -24,6 +25,7 @@ from ..security import role_required
 from ..services import team as team_service
 from ..services.assessments import is_in_branch
 from ..services.csv_export import csv_response
+from ..templating import BAND_LABELS, TEAM_STATUS_LABELS
 from . import bp
 from .forms import AssignForm, EditAssignmentForm
 
@@ -150,9 +152,9 @@ def export():
                 r.in_progress,
                 r.last_activity.strftime("%Y-%m-%d") if r.last_activity else "",
                 r.overdue,
-                r.status,
+                TEAM_STATUS_LABELS.get(r.status, r.status),
                 profiles[r.best_profile].name if r.best_profile in profiles else "",
-                r.best_band or "",
+                BAND_LABELS.get(r.best_band, r.best_band or ""),
             ]
         )
     return csv_response(rows, f"team-{date.today():%Y-%m-%d}.csv")
@@ -253,11 +255,11 @@ def member_export(user_id: int):
             [
                 _("self-assessment"),
                 "",
-                h.best_profile or _("no confident match"),
+                snapshot_profiles(h.framework)[h.best_profile]["name"] if h.best_profile else _("no confident match"),
                 "",
                 "",
                 "",
-                h.best_band or "",
+                BAND_LABELS.get(h.best_band, h.best_band or ""),
                 f"{h.submitted_at:%Y-%m-%d}",
             ]
         )
