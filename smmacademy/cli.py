@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 from .content.catalog import load_catalog
 from .content.gift import export_gift
+from .content.translations import translation_report
 from .extensions import db
 from .models import ROLES, User
 from .services import accounts, candidates
@@ -107,6 +108,14 @@ def check_courses(root: str) -> tuple[list[str], str]:
     return [str(e) for e in catalog.errors], catalog.summary()
 
 
+def translation_lines(root: str, languages) -> list[str]:
+    """Missing and stale translations, one line each, then a count (never an error: translations lag)."""
+    pending = [status for status in translation_report(Path(root), languages) if status.needs_work]
+    if not pending:
+        return ["Translations: all up to date."]
+    return [status.describe() for status in pending] + [f"Translations: {len(pending)} missing or stale."]
+
+
 def register_cli(app: Flask) -> None:
     """Attach the commands to the app."""
 
@@ -151,7 +160,9 @@ def register_cli(app: Flask) -> None:
         if errors:
             click.echo(f"{len(errors)} problem(s) found.", err=True)
             sys.exit(1)
-        click.echo(summary)
+        for line in translation_lines(current_app.config["SMMACADEMY_COURSES"], current_app.config["LANGUAGES"]):
+            click.echo(line)
+        click.echo(summary)  # the last line stays the totals
 
     @courses.command("export-gift")
     @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))

@@ -46,6 +46,7 @@ ACCESS = {
     "admin.toggle_active": ("POST", "/admin/users/{owner}/active", admin_post(302)),
     "admin.reset_password": ("POST", "/admin/users/{owner}/password", admin_post(200)),
     "admin.departments": ("GET", "/admin/departments", ADMIN_ONLY),
+    "admin.content": ("GET", "/admin/content", ADMIN_ONLY),
     "admin.rename_department": ("POST", "/admin/departments/1", admin_post(400)),
     "admin.import_users": ("GET", "/admin/import", ADMIN_ONLY),
     "admin.import_confirm": ("POST", "/admin/import/confirm", admin_post(400)),

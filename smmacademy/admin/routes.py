@@ -1,15 +1,19 @@
-"""Views: user list, create/edit, deactivate, password reset, departments, CSV import."""
+"""Views: user list, create/edit, deactivate, password reset, departments, CSV import, translations."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from pathlib import Path
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms import SelectChoice
 
 from ..choices import department_choices
+from ..content.translations import CURRENT, MISSING, STALE, UNMARKED, translation_report
 from ..errors import render_error
 from ..extensions import db
 from ..models import ROLES, Department, User
@@ -20,6 +24,12 @@ from . import bp
 from .forms import ConfirmForm, DepartmentForm, ImportConfirmForm, ImportUploadForm, UserForm
 
 PAGE_SIZE = 50
+TRANSLATION_STATES = {
+    MISSING: _l("Missing"),
+    STALE: _l("Stale: the English changed since this translation"),
+    UNMARKED: _l("No source hash recorded"),
+    CURRENT: _l("Up to date"),
+}
 
 
 def _fill_choices(form: UserForm, editing: User | None = None) -> None:
@@ -218,3 +228,11 @@ def import_confirm():
         sync_onboarding(user)
     flash(ngettext("Imported %(num)s employee.", "Imported %(num)s employees.", len(created)), "success")
     return render_template("admin/import_done.html", created=created)
+
+
+@bp.route("/content")
+@role_required("admin")
+def content():
+    """Which course and framework translations are missing or stale (the same list as ``courses check``)."""
+    statuses = translation_report(Path(current_app.config["SMMACADEMY_COURSES"]), current_app.config["LANGUAGES"])
+    return render_template("admin/content.html", statuses=statuses, labels=TRANSLATION_STATES)

@@ -310,7 +310,7 @@ def apply_overlay(framework: Framework, path: Path, report: Reporter) -> Framewo
         report.error(f"a translation of the framework maps {', '.join(OVERLAY_SECTIONS)} to texts by id")
         return None
     for key in data:
-        if key not in OVERLAY_SECTIONS:
+        if key not in (*OVERLAY_SECTIONS, "source_hash"):
             report.error(f"unknown section '{key}'; use {', '.join(OVERLAY_SECTIONS)}", data.line_of(key))
     scale_texts = {
         level: _named(value, line, f"scale level {level}", ("name", "description"), report)
