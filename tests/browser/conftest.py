@@ -170,9 +170,10 @@ class Pages:
         self.console_errors: list[str] = []
         self.contexts = []
 
-    def new(self, name: str = "main", phone: bool = False, bypass_csp: bool = False) -> Page:
+    def new(self, name: str = "main", phone: bool = False, bypass_csp: bool = False, locale: str = "en-GB") -> Page:
+        """A page in a fresh context; ``locale`` sets the browser's Accept-Language."""
         context = self.browser.new_context(
-            viewport=PHONE if phone else {"width": 1280, "height": 900}, bypass_csp=bypass_csp
+            viewport=PHONE if phone else {"width": 1280, "height": 900}, bypass_csp=bypass_csp, locale=locale
         )
         self.contexts.append(context)
         page = context.new_page()
@@ -243,10 +244,10 @@ def no_serious_a11y_violations(page: Page) -> None:
     assert serious == [], f"{page.url}:\n" + "\n".join(serious)
 
 
-def sign_in(page: Page, server: LiveServer, email: str, password: str) -> None:
+def sign_in(page: Page, server: LiveServer, email: str, password: str, russian: bool = False) -> None:
     page.goto(server.url + "/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("Эл. почта" if russian else "Email").fill(email)
+    page.get_by_label("Пароль" if russian else "Password", exact=True).fill(password)
+    page.get_by_role("button", name="Войти" if russian else "Sign in").click()
     page.wait_for_load_state()
     assert "/login" not in page.url, page.content()[:2000]
