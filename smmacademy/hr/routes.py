@@ -273,7 +273,7 @@ def change_status(candidate_id: int):
     if candidate.status == "hired":
         return render_error(400, _("This candidate is already hired."))
     candidates.change_status(candidate, current_user, form.status.data, (form.note.data or "").strip())
-    flash(_("Status changed to %(s)s.", s=form.status.data), "success")
+    flash(_("Status changed to %(s)s.", s=CANDIDATE_STATUS_LABELS[form.status.data]), "success")
     return redirect(url_for("hr.report", candidate_id=candidate.id))
 
 
