@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 from flask import Flask, request, url_for
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -93,6 +94,40 @@ CANDIDATE_EVENT_LABELS = {
 }
 
 
+# System events are stored in English (an audit trail); they are shown in the reader's language.
+CANDIDATE_EVENT_TEXTS = {
+    "started": _l("Consent given"),
+    "submitted": _l("Candidate submitted the assessment"),
+    "revoked": _l("Invitation link revoked"),
+    "hired": _l("Converted into an employee account"),
+}
+DAYS = re.compile(r"(\d+) days")
+
+
+def candidate_event_text(event) -> str:
+    """The text of a candidate's history entry in the reader's language (HR notes stay as written)."""
+    kind, text = event.kind, event.text or ""
+    if kind == "note":
+        return text
+    if kind == "status":
+        change, _sep, note = text.partition(": ")
+        labels = " → ".join(str(CANDIDATE_STATUS_LABELS.get(s, s)) for s in change.split(" → "))
+        return labels + (f": {note}" if note else "")
+    days = DAYS.search(text)
+    if kind == "invited" and days:
+        return ngettext("Link valid for %(num)s day", "Link valid for %(num)s days", int(days[1]))
+    if kind == "reissued" and days:
+        return ngettext(
+            "New link valid for %(num)s day; the old one no longer works",
+            "New link valid for %(num)s days; the old one no longer works",
+            int(days[1]),
+        )
+    if kind == "test":
+        late = "after the time limit" in text
+        return gettext("Knowledge test submitted after the time limit") if late else gettext("Knowledge test submitted")
+    return str(CANDIDATE_EVENT_TEXTS.get(kind, text))
+
+
 def init_app(app: Flask) -> None:
     """Register the context processor and filters."""
 
@@ -111,6 +146,7 @@ def init_app(app: Flask) -> None:
         }
 
     app.add_template_global(localized, "localized")
+    app.add_template_global(candidate_event_text, "candidate_event_text")
     app.add_template_global(certificate_course_title, "certificate_course_title")
     app.add_template_global(snapshot_profiles, "snapshot_profiles")
     app.add_template_global(untranslated, "untranslated")

@@ -77,3 +77,19 @@ def test_error_pages_and_flash_messages_speak_russian(client, make_user):
     learner = make_user("learner")
     wrong = client.post("/login", data={"email": learner.email, "password": "wrong-password"}, headers=RU)
     assert "Неверный адрес эл. почты или пароль" in wrong.get_data(as_text=True)
+
+
+def test_the_candidates_history_reads_in_the_hr_readers_language(app, client, make_user):
+    from .test_hr import invite
+
+    make_user("admin")
+    login(client, make_user("hr"))
+    candidate, _link, _html = invite(client)
+    client.post(f"/hr/candidates/{candidate.id}/revoke")
+    client.post(f"/hr/candidates/{candidate.id}/note", data={"text": "Called, will reply on Monday"})
+    html = client.get(f"/hr/candidates/{candidate.id}", headers=RU).get_data(as_text=True)
+    assert "Ссылка действует 14 дней" in html and "Ссылка-приглашение отозвана" in html
+    assert "Called, will reply on Monday" in html  # a note stays as HR wrote it
+    assert "Link valid for" not in html
+    english = client.get(f"/hr/candidates/{candidate.id}", headers=EN).get_data(as_text=True)
+    assert "Link valid for 14 days" in english

@@ -244,7 +244,7 @@ def test_hr_reviews_compares_decides_and_exports(app, client, hr):
     client.post(f"/hr/candidates/{ids[1]}/status", data={"status": "shortlisted", "note": "Strong test"})
     client.post(f"/hr/candidates/{ids[1]}/note", data={"text": "Call on Monday"})
     page = client.get(f"/hr/candidates/{ids[1]}").get_data(as_text=True)
-    assert "submitted → shortlisted: Strong test" in page and "Call on Monday" in page and "Hanna Hr" in page
+    assert "Submitted → Shortlisted: Strong test" in page and "Call on Monday" in page and "Hanna Hr" in page
     csv_text = client.get("/hr/export.csv").data.decode("utf-8")
     assert csv_text.startswith("\ufeffname,email,applied for,status")
     assert "Person 1,p1@mail.example,Community manager,Shortlisted" in csv_text
