@@ -6,7 +6,8 @@ import re
 from pathlib import Path
 
 from .errors import Reporter
-from .framework import load_framework, load_translations
+from .framework import load_framework
+from .framework_translation import load_translations
 from .model import Catalog, Course, CourseText, Module, ModuleText, SearchHit
 from .questions import Question, parse_question
 from .render import render_markdown, word_count

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Reporter
@@ -229,19 +229,27 @@ def _parse_profiles(data: LineDict, competencies: dict, report: Reporter) -> dic
     return profiles
 
 
-def load_framework(path: Path, report: Reporter) -> Framework | None:
-    """Read and validate the framework file; problems go to ``report``."""
-    report = report.child(path)
-    if not path.exists():
-        report.error("the competency framework file is missing")
-        return None
+def read_mapping(path: Path, report: Reporter, not_a_mapping: str) -> LineDict | None:
+    """The YAML mapping in ``path``, or None after reporting why it cannot be read."""
     try:
         data = load_yaml(path.read_text(encoding="utf-8"))
     except YamlProblem as problem:
         report.error(problem.message, problem.line)
         return None
     if not isinstance(data, LineDict):
-        report.error("the framework must be a YAML mapping with version, scale, areas and profiles")
+        report.error(not_a_mapping)
+        return None
+    return data
+
+
+def load_framework(path: Path, report: Reporter) -> Framework | None:
+    """Read and validate the framework file; problems go to ``report``."""
+    report = report.child(path)
+    if not path.exists():
+        report.error("the competency framework file is missing")
+        return None
+    data = read_mapping(path, report, "the framework must be a YAML mapping with version, scale, areas and profiles")
+    if data is None:
         return None
     version = data.get("version")
     if not isinstance(version, int) or version < 1:
@@ -254,105 +262,3 @@ def load_framework(path: Path, report: Reporter) -> Framework | None:
     if len(report.errors) > errors_before or not version:
         return None
     return Framework(version, scale, areas, competencies, profiles)
-
-
-OVERLAY_SECTIONS = ("scale", "areas", "competencies", "statements", "profiles")
-
-
-def _overlay_text(value, what: str, line, report: Reporter) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str) or not value.strip():
-        report.error(f"{what} must be non-empty text", line)
-        return None
-    return value.strip()
-
-
-def _overlay_section(data: LineDict, section: str, known, report: Reporter) -> dict:
-    """The entries of one overlay section whose ids the English framework has."""
-    raw = data.get(section)
-    if raw is None:
-        return {}
-    if not isinstance(raw, LineDict):
-        report.error(f"'{section}' must map ids to their translation", data.line_of(section))
-        return {}
-    entries = {}
-    for key, value in raw.items():
-        if key not in known:
-            report.error(f"{section}: unknown id '{key}' (ids come from competencies.yml)", raw.line_of(key))
-            continue
-        entries[key] = (value, raw.line_of(key))
-    return entries
-
-
-def _named(value, line, what: str, fields: tuple[str, str], report: Reporter) -> dict[str, str]:
-    """``{name, description}``-style entries; missing fields fall back to English."""
-    if not isinstance(value, dict):
-        report.error(f"{what} must have {' and/or '.join(fields)}", line)
-        return {}
-    texts = {}
-    for name in fields:
-        text = _overlay_text(value.get(name), f"{what}: '{name}'", line, report)
-        if text is not None:
-            texts[name] = text
-    return texts
-
-
-def apply_overlay(framework: Framework, path: Path, report: Reporter) -> Framework | None:
-    """The framework worded from a translation file keyed by the same ids; gaps stay English."""
-    report = report.child(path)
-    try:
-        data = load_yaml(path.read_text(encoding="utf-8"))
-    except YamlProblem as problem:
-        report.error(problem.message, problem.line)
-        return None
-    if not isinstance(data, LineDict):
-        report.error(f"a translation of the framework maps {', '.join(OVERLAY_SECTIONS)} to texts by id")
-        return None
-    for key in data:
-        if key not in (*OVERLAY_SECTIONS, "source_hash"):
-            report.error(f"unknown section '{key}'; use {', '.join(OVERLAY_SECTIONS)}", data.line_of(key))
-    scale_texts = {
-        level: _named(value, line, f"scale level {level}", ("name", "description"), report)
-        for level, (value, line) in _overlay_section(data, "scale", {s.level for s in framework.scale}, report).items()
-    }
-    area_names = {
-        aid: _overlay_text(value, f"area '{aid}'", line, report)
-        for aid, (value, line) in _overlay_section(data, "areas", {a.id for a in framework.areas}, report).items()
-    }
-    competency_texts = {
-        cid: _named(value, line, f"competency '{cid}'", ("name", "description"), report)
-        for cid, (value, line) in _overlay_section(data, "competencies", framework.competencies, report).items()
-    }
-    statement_texts = {
-        sid: _overlay_text(value, f"statement '{sid}'", line, report)
-        for sid, (value, line) in _overlay_section(data, "statements", framework.statements, report).items()
-    }
-    profile_texts = {
-        pid: _named(value, line, f"profile '{pid}'", ("name", "summary"), report)
-        for pid, (value, line) in _overlay_section(data, "profiles", framework.profiles, report).items()
-    }
-    competencies = {
-        cid: replace(
-            c,
-            **competency_texts.get(cid, {}),
-            statements=tuple(replace(s, text=statement_texts.get(s.id) or s.text) for s in c.statements),
-        )
-        for cid, c in framework.competencies.items()
-    }
-    return replace(
-        framework,
-        scale=tuple(replace(s, **scale_texts.get(s.level, {})) for s in framework.scale),
-        areas=tuple(replace(a, name=area_names.get(a.id) or a.name) for a in framework.areas),
-        competencies=competencies,
-        profiles={pid: replace(p, **profile_texts.get(pid, {})) for pid, p in framework.profiles.items()},
-        translations={},
-    )
-
-
-def load_translations(framework: Framework, folder: Path, report: Reporter) -> None:
-    """Attach every ``competencies.<language>.yml`` beside the framework to it."""
-    for path in sorted(folder.glob("competencies.??.yml")):
-        localized = apply_overlay(framework, path, report)
-        if localized is not None:
-            framework.translations[path.name.split(".")[1]] = localized
