@@ -16,7 +16,7 @@ from ..content.questions import presentations
 from ..domain.progress import course_audiences, course_progress, missing_prerequisites, recommended_for_department
 from ..errors import render_error
 from ..extensions import db
-from ..i18n import current_language, use_language
+from ..i18n import current_language, localized, use_language
 from ..models import Certificate, QuizAttempt, User
 from ..security import login_required, public
 from ..services import learning
@@ -84,7 +84,7 @@ def course(course_slug: str):
         progress=course_progress(course, rows),
         rows=rows,
         missing=[catalog.courses[s] for s in missing],
-        catalog_titles={slug: c.title for slug, c in catalog.courses.items()},
+        catalog_titles={slug: localized(c).title for slug, c in catalog.courses.items()},
         certificate=certificate,
         language=current_language(),
     )
@@ -98,7 +98,7 @@ def _blocked_by_prerequisites(course, rows=None):
     missing = missing_prerequisites(course, learning.completed_courses(catalog, rows))
     if not missing:
         return None
-    titles = ", ".join(catalog.courses[s].title for s in missing)
+    titles = ", ".join(localized(catalog.courses[s]).title for s in missing)
     return render_template(
         "learn/locked.html",
         course=course,

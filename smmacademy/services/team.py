@@ -11,6 +11,7 @@ from sqlalchemy import and_, case, func, literal, or_, select
 from ..content.catalog import Catalog
 from ..domain.team import MemberFacts, member_status, week_ends
 from ..extensions import db
+from ..i18n import localized
 from ..models import Assessment, Assignment, ModuleProgress, User
 from ..models.assignment import KIND_ASSESSMENT, KIND_COURSE
 from ..models.base import utcnow
@@ -191,9 +192,9 @@ def build_dashboard(catalog: Catalog, scope: Scope, today: date | None = None) -
         )
     head = len(members)
     course_completion = [
-        (course.title, 100.0 * sum(per_course.get((u.id, slug), 0) for u in members) / (head * len(course.modules)))
+        (localized(course).title, 100.0 * sum(per_course.get((u.id, slug), 0) for u in members) / (head * len(course.modules)))
         if head and course.modules
-        else (course.title, 0.0)
+        else (localized(course).title, 0.0)
         for slug, course in catalog.courses.items()
     ]
     capacity = head * total_modules

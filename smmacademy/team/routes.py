@@ -17,7 +17,7 @@ from ..domain.report import name_in
 from ..domain.team import STATUSES
 from ..errors import render_error
 from ..extensions import db
-from ..i18n import snapshot_profiles
+from ..i18n import localized, snapshot_profiles
 from ..models import Assessment, Assignment, Department, ModuleProgress, QuizAttempt, User
 from ..models.assignment import KIND_ASSESSMENT, KIND_COURSE
 from ..models.base import utcnow
@@ -228,7 +228,7 @@ def member_export(user_id: int):
             [
                 _("module"),
                 p.course_slug,
-                module.title if module else p.module_slug,
+                localized(module).title if module else p.module_slug,
                 f"{p.started_at:%Y-%m-%d}",
                 f"{p.completed_at:%Y-%m-%d}" if p.completed_at else "",
                 "" if p.best_score is None else f"{p.best_score:g}",
@@ -242,7 +242,7 @@ def member_export(user_id: int):
             [
                 _("quiz attempt"),
                 a.course_slug,
-                module.title if module else a.module_slug,
+                localized(module).title if module else a.module_slug,
                 "",
                 "",
                 f"{a.score:g}",
@@ -289,7 +289,7 @@ def _assign_form(scope) -> tuple[AssignForm, list[User]]:
     form.people.choices = [
         SelectChoice(p.id, f"{p.full_name} — {p.department_name or _('no department')}") for p in people
     ]
-    form.target.choices = [SelectChoice(f"course:{slug}", c.title) for slug, c in catalog.courses.items()] + [
+    form.target.choices = [SelectChoice(f"course:{slug}", localized(c).title) for slug, c in catalog.courses.items()] + [
         SelectChoice(KIND_ASSESSMENT, _("The self-assessment"))
     ]
     return form, people
