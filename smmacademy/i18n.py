@@ -112,8 +112,9 @@ def init_app(app: Flask) -> None:
     """Bind Babel with the locale selector and the project's translations folder."""
     from .config import PROJECT_ROOT
 
-    babel.init_app(
-        app,
-        locale_selector=select_locale,
-        default_translation_directories=str(PROJECT_ROOT / "translations"),
-    )
+    directory = PROJECT_ROOT / "translations"
+    babel.init_app(app, locale_selector=select_locale, default_translation_directories=str(directory))
+    for language in app.config["LANGUAGES"][1:]:
+        if not (directory / language / "LC_MESSAGES" / "messages.mo").exists():
+            # The site still runs, but that language's pages would silently be English.
+            app.logger.warning("no compiled %s translation: run `make translations` (pybabel compile)", language)
