@@ -114,7 +114,7 @@ def init_app(app: Flask) -> None:
 
     directory = PROJECT_ROOT / "translations"
     babel.init_app(app, locale_selector=select_locale, default_translation_directories=str(directory))
-    for language in app.config["LANGUAGES"][1:]:
+    for language in (code for code in app.config["LANGUAGES"] if code != "en"):  # English is the source
         if not (directory / language / "LC_MESSAGES" / "messages.mo").exists():
             # The site still runs, but that language's pages would silently be English.
             app.logger.warning("no compiled %s translation: run `make translations` (pybabel compile)", language)

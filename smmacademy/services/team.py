@@ -192,7 +192,10 @@ def build_dashboard(catalog: Catalog, scope: Scope, today: date | None = None) -
         )
     head = len(members)
     course_completion = [
-        (localized(course).title, 100.0 * sum(per_course.get((u.id, slug), 0) for u in members) / (head * len(course.modules)))
+        (
+            localized(course).title,
+            100.0 * sum(per_course.get((u.id, slug), 0) for u in members) / (head * len(course.modules)),
+        )
         if head and course.modules
         else (localized(course).title, 0.0)
         for slug, course in catalog.courses.items()

@@ -289,9 +289,9 @@ def _assign_form(scope) -> tuple[AssignForm, list[User]]:
     form.people.choices = [
         SelectChoice(p.id, f"{p.full_name} — {p.department_name or _('no department')}") for p in people
     ]
-    form.target.choices = [SelectChoice(f"course:{slug}", localized(c).title) for slug, c in catalog.courses.items()] + [
-        SelectChoice(KIND_ASSESSMENT, _("The self-assessment"))
-    ]
+    form.target.choices = [
+        SelectChoice(f"course:{slug}", localized(c).title) for slug, c in catalog.courses.items()
+    ] + [SelectChoice(KIND_ASSESSMENT, _("The self-assessment"))]
     return form, people
 
 
