@@ -133,6 +133,7 @@ def test_hr_chooses_the_invitation_language_and_the_candidate_flow_follows_it(ap
     welcome = browser.get(link, headers=EN, follow_redirects=True)
     assert lang_of(welcome) == "ru"
     assert "Добро пожаловать, Вера Кандидатова" in welcome.get_data(as_text=True)
+    assert 'action="/language"' not in welcome.get_data(as_text=True)  # no switcher: HR chose the language
     report = client.get(f"/hr/candidates/{candidate.id}", headers=EN).get_data(as_text=True)
     assert "<dt>Language of the invitation and the assessment</dt><dd>Русский</dd>" in report
 
