@@ -8,6 +8,8 @@ finally ``SMMACADEMY_DEFAULT_LANGUAGE``.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from babel import Locale
 from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import get_locale, gettext, refresh
@@ -73,13 +75,19 @@ def certificate_course_title(certificate) -> str:
     return localized(course).title
 
 
-def language_names() -> list[tuple[str, str]]:
+def language_names() -> tuple[tuple[str, str], ...]:
     """(code, name in that language) for every shipped language, e.g. ("ru", "Русский")."""
+    return _names(tuple(current_app.config["LANGUAGES"]))
+
+
+@lru_cache(maxsize=8)
+def _names(codes: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    # Every page's header shows them: computed once, not per request.
     names = []
-    for code in current_app.config["LANGUAGES"]:
+    for code in codes:
         name = Locale.parse(code).get_display_name(code) or code
         names.append((code, name[:1].upper() + name[1:]))
-    return names
+    return tuple(names)
 
 
 def translated(problem: Exception) -> str:

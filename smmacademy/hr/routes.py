@@ -136,7 +136,7 @@ def invite():
     # The invitation's language defaults to HR's own interface language.
     form = InviteForm(language=str(get_locale() or current_app.config["DEFAULT_LANGUAGE"]))
     form.profile_id.choices = [SelectChoice(pid, p.name) for pid, p in _profiles().items()]
-    form.language.choices = language_names()
+    form.language.choices = list(language_names())
     if form.validate_on_submit():
         days = current_app.config["CANDIDATE_INVITE_DAYS"]
         try:

@@ -12,6 +12,6 @@ class LanguageForm(FlaskForm):
     language = SelectField(_l("Interface language"), validators=[Optional()])
     next = HiddenField()
 
-    def __init__(self, *args, languages: list[tuple[str, str]], **kwargs):
+    def __init__(self, *args, languages, **kwargs):
         super().__init__(*args, **kwargs)
         self.language.choices = [("", _l("Same as my browser")), *languages]
