@@ -20,6 +20,17 @@ TITLES = {
     500: _l("Something went wrong on our side"),
 }
 
+# Flask-WTF's reasons, so the CSRF page reads in the visitor's language too.
+CSRF_REASONS = {
+    "The CSRF token is missing.": _l("The security token of the form is missing."),
+    "The CSRF session token is missing.": _l("Your session has no security token (cookies may be blocked)."),
+    "The CSRF token has expired.": _l("The security token of the form has expired."),
+    "The CSRF token is invalid.": _l("The security token of the form is not valid."),
+    "The CSRF tokens do not match.": _l("The security token of the form does not match your session."),
+    "The referrer header is missing.": _l("The browser did not say which page sent the form."),
+    "The referrer does not match the host.": _l("The form was sent from another site."),
+}
+
 
 def render_error(status: int, message: str | None = None):
     """Render the error page for ``status`` with an optional explanation."""
@@ -36,7 +47,7 @@ def init_app(app: Flask) -> None:
             400,
             _(
                 "The form expired or was not sent from this site (%(reason)s). Go back, reload the page and try again.",
-                reason=error.description,
+                reason=CSRF_REASONS.get(error.description, error.description),
             ),
         )
 

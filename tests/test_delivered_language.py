@@ -93,3 +93,14 @@ def test_the_candidates_history_reads_in_the_hr_readers_language(app, client, ma
     assert "Link valid for" not in html
     english = client.get(f"/hr/candidates/{candidate.id}", headers=EN).get_data(as_text=True)
     assert "Link valid for 14 days" in english
+
+
+def test_a_form_without_its_security_token_is_explained_in_russian(app_config):
+    from smmacademy import create_app
+
+    protected = create_app({**app_config, "WTF_CSRF_ENABLED": True})
+    # Refused before the view runs: no database is needed.
+    response = protected.test_client().post("/language", data={"language": "ru"}, headers=RU)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Форма устарела или была отправлена не с этого сайта (в форме нет токена безопасности)" in html
