@@ -74,7 +74,10 @@ def test_coverage_table_names_only_real_question_ids():
 # that must not appear, phrase that must appear). Phrases are matched
 # case-insensitively in the module's lesson text, quiz prompts, options and
 # explanations. One list per course so that each course's authors edit their own.
-FIDELITY_COURSE_01: list[tuple[str, str | None, str | None]] = []
+FIDELITY_COURSE_01: list[tuple[str, str | None, str | None]] = [
+    ("smm-roles/why-a-system", "The main cost is not advertising", "that person is not cheap"),
+    ("smm-roles/why-a-system", None, "the first uncredited"),
+]
 
 FIDELITY_COURSE_02: list[tuple[str, str | None, str | None]] = []
 
