@@ -77,6 +77,7 @@ def test_coverage_table_names_only_real_question_ids():
 FIDELITY_COURSE_01: list[tuple[str, str | None, str | None]] = [
     ("smm-roles/why-a-system", "The main cost is not advertising", "that person is not cheap"),
     ("smm-roles/why-a-system", None, "the first uncredited"),
+    ("smm-roles/the-smm-specialist", "What the manager's system provides first", "For two of these tasks the source spells out"),
 ]
 
 FIDELITY_COURSE_02: list[tuple[str, str | None, str | None]] = []
