@@ -78,6 +78,7 @@ FIDELITY_COURSE_01: list[tuple[str, str | None, str | None]] = [
     ("smm-roles/why-a-system", "The main cost is not advertising", "that person is not cheap"),
     ("smm-roles/why-a-system", None, "the first uncredited"),
     ("smm-roles/the-smm-specialist", "What the manager's system provides first", "For two of these tasks the source spells out"),
+    ("smm-roles/community-and-content-roles", None, "How the sources use the job titles"),
 ]
 
 FIDELITY_COURSE_02: list[tuple[str, str | None, str | None]] = []
