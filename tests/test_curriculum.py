@@ -79,6 +79,7 @@ FIDELITY_COURSE_01: list[tuple[str, str | None, str | None]] = [
     ("smm-roles/why-a-system", None, "the first uncredited"),
     ("smm-roles/the-smm-specialist", "What the manager's system provides first", "For two of these tasks the source spells out"),
     ("smm-roles/community-and-content-roles", None, "How the sources use the job titles"),
+    ("smm-roles/how-the-roles-work-together", "3. Scaling", "not a third stage"),
 ]
 
 FIDELITY_COURSE_02: list[tuple[str, str | None, str | None]] = []
