@@ -80,6 +80,9 @@ FIDELITY_COURSE_01: list[tuple[str, str | None, str | None]] = [
     ("smm-roles/the-smm-specialist", "What the manager's system provides first", "For two of these tasks the source spells out"),
     ("smm-roles/community-and-content-roles", None, "How the sources use the job titles"),
     ("smm-roles/how-the-roles-work-together", "3. Scaling", "not a third stage"),
+    ("smm-roles/students-small-business-and-cost", "labour market", "leaves the question open"),
+    ("smm-roles/students-small-business-and-cost", "company very well", "company, but as an SMM specialist"),
+    ("smm-roles/students-small-business-and-cost", None, "describes the manager's pay, not the"),
 ]
 
 FIDELITY_COURSE_02: list[tuple[str, str | None, str | None]] = []
