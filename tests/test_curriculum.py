@@ -93,7 +93,9 @@ FIDELITY_COURSE_04: list[tuple[str, str | None, str | None]] = []
 
 FIDELITY_COURSE_05: list[tuple[str, str | None, str | None]] = []
 
-FIDELITY_COURSE_06: list[tuple[str, str | None, str | None]] = []
+FIDELITY_COURSE_06: list[tuple[str, str | None, str | None]] = [
+    ("social-media-for-everyone/employees-as-voices", "The source stresses that the benefits differ", "examples, not a list from the source"),
+]
 
 FIDELITY_CHECKS = (
     FIDELITY_COURSE_01
