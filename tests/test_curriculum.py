@@ -95,6 +95,9 @@ FIDELITY_COURSE_05: list[tuple[str, str | None, str | None]] = []
 
 FIDELITY_COURSE_06: list[tuple[str, str | None, str | None]] = [
     ("social-media-for-everyone/employees-as-voices", "The source stresses that the benefits differ", "examples, not a list from the source"),
+    ("social-media-for-everyone/what-trainings-cover", "The community manager article (in-scale.ru) notes", "the first, uncredited one"),
+    ("social-media-for-everyone/what-trainings-cover", "shape what people think and feel", "how people can be manipulated"),
+    ("social-media-for-everyone/what-trainings-cover", "fifth and final step", "The list ends with training"),
 ]
 
 FIDELITY_CHECKS = (
