@@ -98,6 +98,7 @@ FIDELITY_COURSE_06: list[tuple[str, str | None, str | None]] = [
     ("social-media-for-everyone/what-trainings-cover", "The community manager article (in-scale.ru) notes", "the first, uncredited one"),
     ("social-media-for-everyone/what-trainings-cover", "shape what people think and feel", "how people can be manipulated"),
     ("social-media-for-everyone/what-trainings-cover", "fifth and final step", "The list ends with training"),
+    ("social-media-for-everyone/answering-customers-in-public", "The article calls this insight", "From the first, uncredited article on the role"),
 ]
 
 FIDELITY_CHECKS = (
