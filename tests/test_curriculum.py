@@ -99,6 +99,8 @@ FIDELITY_COURSE_06: list[tuple[str, str | None, str | None]] = [
     ("social-media-for-everyone/what-trainings-cover", "shape what people think and feel", "how people can be manipulated"),
     ("social-media-for-everyone/what-trainings-cover", "fifth and final step", "The list ends with training"),
     ("social-media-for-everyone/answering-customers-in-public", "The article calls this insight", "From the first, uncredited article on the role"),
+    ("social-media-for-everyone/what-not-to-post-and-escalation", "on Monday morning connects the head of service", "out-of-hours number"),
+    ("social-media-for-everyone/what-not-to-post-and-escalation", "Every description of social media work", "Three of the sources stress the same quality"),
 ]
 
 FIDELITY_CHECKS = (
