@@ -74,7 +74,20 @@ def test_coverage_table_names_only_real_question_ids():
 # that must not appear, phrase that must appear). Phrases are matched
 # case-insensitively in the module's lesson text, quiz prompts, options and
 # explanations. One list per course so that each course's authors edit their own.
-FIDELITY_COURSE_01: list[tuple[str, str | None, str | None]] = []
+FIDELITY_COURSE_01: list[tuple[str, str | None, str | None]] = [
+    ("smm-roles/why-a-system", "The main cost is not advertising", "that person is not cheap"),
+    ("smm-roles/why-a-system", None, "the first uncredited"),
+    (
+        "smm-roles/the-smm-specialist",
+        "What the manager's system provides first",
+        "For two of these tasks the source spells out",
+    ),
+    ("smm-roles/community-and-content-roles", None, "How the sources use the job titles"),
+    ("smm-roles/how-the-roles-work-together", "3. Scaling", "not a third stage"),
+    ("smm-roles/students-small-business-and-cost", "labour market", "leaves the question open"),
+    ("smm-roles/students-small-business-and-cost", "company very well", "company, but as an SMM specialist"),
+    ("smm-roles/students-small-business-and-cost", None, "describes the manager's pay, not the"),
+]
 
 FIDELITY_COURSE_02: list[tuple[str, str | None, str | None]] = []
 
@@ -84,7 +97,39 @@ FIDELITY_COURSE_04: list[tuple[str, str | None, str | None]] = []
 
 FIDELITY_COURSE_05: list[tuple[str, str | None, str | None]] = []
 
-FIDELITY_COURSE_06: list[tuple[str, str | None, str | None]] = []
+FIDELITY_COURSE_06: list[tuple[str, str | None, str | None]] = [
+    (
+        "social-media-for-everyone/employees-as-voices",
+        "The source stresses that the benefits differ",
+        "examples, not a list from the source",
+    ),
+    (
+        "social-media-for-everyone/what-trainings-cover",
+        "The community manager article (in-scale.ru) notes",
+        "the first, uncredited one",
+    ),
+    (
+        "social-media-for-everyone/what-trainings-cover",
+        "shape what people think and feel",
+        "how people can be manipulated",
+    ),
+    ("social-media-for-everyone/what-trainings-cover", "fifth and final step", "The list ends with training"),
+    (
+        "social-media-for-everyone/answering-customers-in-public",
+        "The article calls this insight",
+        "From the first, uncredited article on the role",
+    ),
+    (
+        "social-media-for-everyone/what-not-to-post-and-escalation",
+        "on Monday morning connects the head of service",
+        "out-of-hours number",
+    ),
+    (
+        "social-media-for-everyone/what-not-to-post-and-escalation",
+        "Every description of social media work",
+        "Three of the sources stress the same quality",
+    ),
+]
 
 FIDELITY_CHECKS = (
     FIDELITY_COURSE_01
