@@ -78,7 +78,11 @@ FIDELITY_COURSE_01: list[tuple[str, str | None, str | None]] = []
 
 FIDELITY_COURSE_02: list[tuple[str, str | None, str | None]] = []
 
-FIDELITY_COURSE_03: list[tuple[str, str | None, str | None]] = []
+FIDELITY_COURSE_03: list[tuple[str, str | None, str | None]] = [
+    ('department-onboarding/rolling-out-social-media', 'such as accounting', 'communicate actively with people'),
+    ('department-onboarding/rolling-out-social-media', 'weeks 7-8', 'differs from department to department'),
+    ('department-onboarding/rolling-out-social-media', 'far more likely to approve', 'the head of the department is won over first'),
+]
 
 FIDELITY_COURSE_04: list[tuple[str, str | None, str | None]] = []
 
