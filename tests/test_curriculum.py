@@ -82,6 +82,8 @@ FIDELITY_COURSE_03: list[tuple[str, str | None, str | None]] = [
     ('department-onboarding/rolling-out-social-media', 'such as accounting', 'communicate actively with people'),
     ('department-onboarding/rolling-out-social-media', 'weeks 7-8', 'differs from department to department'),
     ('department-onboarding/rolling-out-social-media', 'far more likely to approve', 'the head of the department is won over first'),
+    ('department-onboarding/marketing', 'all of them must be counted', 'the b2b sales module covers how it works'),
+    ('department-onboarding/marketing', 'drops to almost nothing', 'slides to nearly zero'),
 ]
 
 FIDELITY_COURSE_04: list[tuple[str, str | None, str | None]] = []
