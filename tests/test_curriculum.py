@@ -84,6 +84,8 @@ FIDELITY_COURSE_03: list[tuple[str, str | None, str | None]] = [
     ('department-onboarding/rolling-out-social-media', 'far more likely to approve', 'the head of the department is won over first'),
     ('department-onboarding/marketing', 'all of them must be counted', 'the b2b sales module covers how it works'),
     ('department-onboarding/marketing', 'drops to almost nothing', 'slides to nearly zero'),
+    ('department-onboarding/pr', 'PR has to agree that voice', 'acts as the voice of the brand'),
+    ('department-onboarding/pr', 'including trained employees', 'a network of brand representatives'),
 ]
 
 FIDELITY_COURSE_04: list[tuple[str, str | None, str | None]] = []
