@@ -86,6 +86,8 @@ FIDELITY_COURSE_03: list[tuple[str, str | None, str | None]] = [
     ('department-onboarding/marketing', 'drops to almost nothing', 'slides to nearly zero'),
     ('department-onboarding/pr', 'PR has to agree that voice', 'acts as the voice of the brand'),
     ('department-onboarding/pr', 'including trained employees', 'a network of brand representatives'),
+    ('department-onboarding/b2b-sales', 'complain in public less often', 'when a business client complains in public'),
+    ('department-onboarding/b2b-sales', None, 'this module is where the course teaches it'),
 ]
 
 FIDELITY_COURSE_04: list[tuple[str, str | None, str | None]] = []
