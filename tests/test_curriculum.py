@@ -88,6 +88,7 @@ FIDELITY_COURSE_03: list[tuple[str, str | None, str | None]] = [
     ('department-onboarding/pr', 'including trained employees', 'a network of brand representatives'),
     ('department-onboarding/b2b-sales', 'complain in public less often', 'when a business client complains in public'),
     ('department-onboarding/b2b-sales', None, 'this module is where the course teaches it'),
+    ('department-onboarding/b2c-sales', 'in-scale.ru article on community managers quotes', 'an article on community managers quotes'),
 ]
 
 FIDELITY_COURSE_04: list[tuple[str, str | None, str | None]] = []
