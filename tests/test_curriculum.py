@@ -89,6 +89,7 @@ FIDELITY_COURSE_03: list[tuple[str, str | None, str | None]] = [
     ('department-onboarding/b2b-sales', 'complain in public less often', 'when a business client complains in public'),
     ('department-onboarding/b2b-sales', None, 'this module is where the course teaches it'),
     ('department-onboarding/b2c-sales', 'in-scale.ru article on community managers quotes', 'an article on community managers quotes'),
+    ('department-onboarding/supplier-relations', "suppliers can read the company's pages too", 'brings in the specialists who hold the information'),
 ]
 
 FIDELITY_COURSE_04: list[tuple[str, str | None, str | None]] = []
