@@ -92,7 +92,6 @@ FIDELITY_COURSE_03: list[tuple[str, str | None, str | None]] = [
     ('department-onboarding/supplier-relations', "suppliers can read the company's pages too", 'brings in the specialists who hold the information'),
     ('department-onboarding/partner-relations', 'which partner fulfils an order', 'where the business allows it, orders through social media come at some stage'),
     ('department-onboarding/partner-relations', 'may be the reason some haters exist', None),
-    ('department-onboarding/partner-relations', None, 'the reply in the group rests on those facts'),
 ]
 
 FIDELITY_COURSE_04: list[tuple[str, str | None, str | None]] = []
