@@ -92,6 +92,8 @@ FIDELITY_COURSE_03: list[tuple[str, str | None, str | None]] = [
     ('department-onboarding/supplier-relations', "suppliers can read the company's pages too", 'brings in the specialists who hold the information'),
     ('department-onboarding/partner-relations', 'which partner fulfils an order', 'where the business allows it, orders through social media come at some stage'),
     ('department-onboarding/partner-relations', 'may be the reason some haters exist', None),
+    ('department-onboarding/technical-support', 'in-scale.ru on the community manager (customer experience', 'the customer-experience duty in a typical job description'),
+    ('department-onboarding/technical-support', 'rarely start in support', None),
 ]
 
 FIDELITY_COURSE_04: list[tuple[str, str | None, str | None]] = []
