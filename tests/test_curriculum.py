@@ -94,6 +94,9 @@ FIDELITY_COURSE_03: list[tuple[str, str | None, str | None]] = [
     ('department-onboarding/partner-relations', 'may be the reason some haters exist', None),
     ('department-onboarding/technical-support', 'in-scale.ru on the community manager (customer experience', 'the customer-experience duty in a typical job description'),
     ('department-onboarding/technical-support', 'rarely start in support', None),
+    ('department-onboarding/hr', 'the job market answers', 'leaves the figure to them'),
+    ('department-onboarding/hr', 'rarely get meaningful results', 'get no meaningful results'),
+    ('department-onboarding/hr', 'the in-scale.ru article makes a similar point', 'an article on community managers makes a similar point'),
 ]
 
 FIDELITY_COURSE_04: list[tuple[str, str | None, str | None]] = []
