@@ -99,7 +99,10 @@ FIDELITY_COURSE_03: list[tuple[str, str | None, str | None]] = [
     ('department-onboarding/hr', 'the in-scale.ru article makes a similar point', 'an article on community managers makes a similar point'),
 ]
 
-FIDELITY_COURSE_04: list[tuple[str, str | None, str | None]] = []
+FIDELITY_COURSE_04: list[tuple[str, str | None, str | None]] = [
+    ('community-management/what-a-community-manager-does', 'skills and KPIs (in-scale.ru)', 'whose author and site are not credited'),
+    ('community-management/what-a-community-manager-does', None, 'leadership experience as its last line'),
+]
 
 FIDELITY_COURSE_05: list[tuple[str, str | None, str | None]] = []
 
