@@ -103,6 +103,8 @@ FIDELITY_COURSE_04: list[tuple[str, str | None, str | None]] = [
     ('community-management/what-a-community-manager-does', 'skills and KPIs (in-scale.ru)', 'whose author and site are not credited'),
     ('community-management/what-a-community-manager-does', None, 'leadership experience as its last line'),
     ('community-management/starting-a-community', "look at the community from the member's side", 'compare the options on all of them'),
+    ('community-management/running-the-community', 'answered within the hour is usually', 'cross out all the effort made before it'),
+    ('community-management/running-the-community', None, 'contests appear twice in the source'),
 ]
 
 FIDELITY_COURSE_05: list[tuple[str, str | None, str | None]] = []
