@@ -105,6 +105,7 @@ FIDELITY_COURSE_04: list[tuple[str, str | None, str | None]] = [
     ('community-management/starting-a-community', "look at the community from the member's side", 'compare the options on all of them'),
     ('community-management/running-the-community', 'answered within the hour is usually', 'cross out all the effort made before it'),
     ('community-management/running-the-community', None, 'contests appear twice in the source'),
+    ('community-management/community-kpis', 'fewer support calls', 'whose values relate to the **business tasks**'),
 ]
 
 FIDELITY_COURSE_05: list[tuple[str, str | None, str | None]] = []
