@@ -105,9 +105,9 @@ FIDELITY_COURSE_04: list[tuple[str, str | None, str | None]] = [
     ('community-management/starting-a-community', "look at the community from the member's side", 'compare the options on all of them'),
     ('community-management/running-the-community', 'answered within the hour is usually', 'cross out all the effort made before it'),
     ('community-management/running-the-community', None, 'contests appear twice in the source'),
-    ('community-management/community-kpis', 'fewer support calls', 'whose values relate to the **business tasks**'),
+    ('community-management/community-kpis', 'fewer support calls', 'whose values relate to the business tasks'),
     ('community-management/skills-and-tools', 'does not stop at naming the skills', 'the same first article names nine key skills'),
-    ('community-management/skills-and-tools', None, 'leadership experience** in its duties list'),
+    ('community-management/skills-and-tools', None, 'leadership experience in its duties list'),
 ]
 
 FIDELITY_COURSE_05: list[tuple[str, str | None, str | None]] = []
