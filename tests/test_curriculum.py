@@ -108,6 +108,7 @@ FIDELITY_COURSE_04: list[tuple[str, str | None, str | None]] = [
     ('community-management/community-kpis', 'fewer support calls', 'whose values relate to the business tasks'),
     ('community-management/skills-and-tools', 'does not stop at naming the skills', 'the same first article names nine key skills'),
     ('community-management/skills-and-tools', None, 'leadership experience in its duties list'),
+    ('community-management/running-the-community', 'acknowledge the problem and start solving it', 'bring in service for the facts'),
 ]
 
 FIDELITY_COURSE_05: list[tuple[str, str | None, str | None]] = []
