@@ -91,9 +91,82 @@ FIDELITY_COURSE_01: list[tuple[str, str | None, str | None]] = [
 
 FIDELITY_COURSE_02: list[tuple[str, str | None, str | None]] = []
 
-FIDELITY_COURSE_03: list[tuple[str, str | None, str | None]] = []
+FIDELITY_COURSE_03: list[tuple[str, str | None, str | None]] = [
+    ("department-onboarding/rolling-out-social-media", "such as accounting", "communicate actively with people"),
+    ("department-onboarding/rolling-out-social-media", "weeks 7-8", "differs from department to department"),
+    (
+        "department-onboarding/rolling-out-social-media",
+        "far more likely to approve",
+        "the head of the department is won over first",
+    ),
+    ("department-onboarding/marketing", "all of them must be counted", "the b2b sales module covers how it works"),
+    ("department-onboarding/marketing", "drops to almost nothing", "slides to nearly zero"),
+    ("department-onboarding/pr", "PR has to agree that voice", "acts as the voice of the brand"),
+    ("department-onboarding/pr", "including trained employees", "a network of brand representatives"),
+    ("department-onboarding/b2b-sales", "complain in public less often", "when a business client complains in public"),
+    ("department-onboarding/b2b-sales", None, "this module is where the course teaches it"),
+    (
+        "department-onboarding/b2c-sales",
+        "in-scale.ru article on community managers quotes",
+        "an article on community managers quotes",
+    ),
+    (
+        "department-onboarding/supplier-relations",
+        "suppliers can read the company's pages too",
+        "brings in the specialists who hold the information",
+    ),
+    (
+        "department-onboarding/partner-relations",
+        "which partner fulfils an order",
+        "where the business allows it, orders through social media come at some stage",
+    ),
+    ("department-onboarding/partner-relations", "may be the reason some haters exist", None),
+    (
+        "department-onboarding/technical-support",
+        "in-scale.ru on the community manager (customer experience",
+        "the customer-experience duty in a typical job description",
+    ),
+    ("department-onboarding/technical-support", "rarely start in support", None),
+    ("department-onboarding/hr", "the job market answers", "leaves the figure to them"),
+    ("department-onboarding/hr", "rarely get meaningful results", "get no meaningful results"),
+    (
+        "department-onboarding/hr",
+        "the in-scale.ru article makes a similar point",
+        "an article on community managers makes a similar point",
+    ),
+]
 
-FIDELITY_COURSE_04: list[tuple[str, str | None, str | None]] = []
+FIDELITY_COURSE_04: list[tuple[str, str | None, str | None]] = [
+    (
+        "community-management/what-a-community-manager-does",
+        "skills and KPIs (in-scale.ru)",
+        "whose author and site are not credited",
+    ),
+    ("community-management/what-a-community-manager-does", None, "leadership experience as its last line"),
+    (
+        "community-management/starting-a-community",
+        "look at the community from the member's side",
+        "compare the options on all of them",
+    ),
+    (
+        "community-management/running-the-community",
+        "answered within the hour is usually",
+        "cross out all the effort made before it",
+    ),
+    ("community-management/running-the-community", None, "contests appear twice in the source"),
+    ("community-management/community-kpis", "fewer support calls", "whose values relate to the business tasks"),
+    (
+        "community-management/skills-and-tools",
+        "does not stop at naming the skills",
+        "the same first article names nine key skills",
+    ),
+    ("community-management/skills-and-tools", None, "leadership experience in its duties list"),
+    (
+        "community-management/running-the-community",
+        "acknowledge the problem and start solving it",
+        "bring in service for the facts",
+    ),
+]
 
 FIDELITY_COURSE_05: list[tuple[str, str | None, str | None]] = []
 
