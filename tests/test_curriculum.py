@@ -78,7 +78,7 @@ FIDELITY_COURSE_01: list[tuple[str, str | None, str | None]] = []
 
 FIDELITY_COURSE_02: list[tuple[str, str | None, str | None]] = [
     ("team-competencies/what-employers-ask-for", "a common requirement", "appears in some ads"),
-    ("team-competencies/what-employers-ask-for", "almost as often as the first two", "also come up often in vacancies"),
+    ("team-competencies/what-employers-ask-for", "almost as often as the first two", "also comes up often in vacancies"),
 ]
 
 FIDELITY_COURSE_03: list[tuple[str, str | None, str | None]] = []
