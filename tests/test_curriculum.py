@@ -79,6 +79,8 @@ FIDELITY_COURSE_01: list[tuple[str, str | None, str | None]] = []
 FIDELITY_COURSE_02: list[tuple[str, str | None, str | None]] = [
     ("team-competencies/what-employers-ask-for", "a common requirement", "appears in some ads"),
     ("team-competencies/what-employers-ask-for", "almost as often as the first two", "also comes up often in vacancies"),
+    ("team-competencies/traits-and-habits", "emotional cues influence how people think", "can be manipulated"),
+    ("team-competencies/traits-and-habits", "eleven rows", "thirteen rows"),
 ]
 
 FIDELITY_COURSE_03: list[tuple[str, str | None, str | None]] = []
