@@ -81,6 +81,11 @@ FIDELITY_COURSE_02: list[tuple[str, str | None, str | None]] = [
     ("team-competencies/what-employers-ask-for", "almost as often as the first two", "also comes up often in vacancies"),
     ("team-competencies/traits-and-habits", "emotional cues influence how people think", "can be manipulated"),
     ("team-competencies/traits-and-habits", "eleven rows", "thirteen rows"),
+    (
+        "team-competencies/relevance-resonance-significance",
+        "the order inside each stage is the order of the work",
+        "in no particular order",
+    ),
 ]
 
 FIDELITY_COURSE_03: list[tuple[str, str | None, str | None]] = []
