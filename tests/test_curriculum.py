@@ -86,6 +86,11 @@ FIDELITY_COURSE_02: list[tuple[str, str | None, str | None]] = [
         "the order inside each stage is the order of the work",
         "in no particular order",
     ),
+    (
+        "team-competencies/the-toolset",
+        "in-scale.ru (the community manager's technical skills and tools)",
+        "an uncredited article on the community manager",
+    ),
 ]
 
 FIDELITY_COURSE_03: list[tuple[str, str | None, str | None]] = []
