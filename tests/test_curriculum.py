@@ -91,6 +91,11 @@ FIDELITY_COURSE_02: list[tuple[str, str | None, str | None]] = [
         "in-scale.ru (the community manager's technical skills and tools)",
         "an uncredited article on the community manager",
     ),
+    (
+        "team-competencies/growing-into-the-role",
+        "salary of an experienced smm specialist",
+        "do not read the figure as junior pay",
+    ),
 ]
 
 FIDELITY_COURSE_03: list[tuple[str, str | None, str | None]] = []
