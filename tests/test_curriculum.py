@@ -102,7 +102,14 @@ FIDELITY_COURSE_03: list[tuple[str, str | None, str | None]] = []
 
 FIDELITY_COURSE_04: list[tuple[str, str | None, str | None]] = []
 
-FIDELITY_COURSE_05: list[tuple[str, str | None, str | None]] = []
+FIDELITY_COURSE_05: list[tuple[str, str | None, str | None]] = [
+    ("leading-social-media/what-a-leader-owes-the-team", "in this order", "not as numbered stages"),
+    (
+        "leading-social-media/what-a-leader-owes-the-team",
+        "sometimes that helps for a few weeks",
+        "less in the employee's skills than in how well the whole system works",
+    ),
+]
 
 FIDELITY_COURSE_06: list[tuple[str, str | None, str | None]] = []
 
