@@ -109,6 +109,16 @@ FIDELITY_COURSE_05: list[tuple[str, str | None, str | None]] = [
         "sometimes that helps for a few weeks",
         "less in the employee's skills than in how well the whole system works",
     ),
+    (
+        "leading-social-media/strategy-concept-and-content-plan",
+        "planning work follows a sequence",
+        "in no particular order",
+    ),
+    (
+        "leading-social-media/strategy-concept-and-content-plan",
+        "the half year breaks it into stages",
+        "says no more about how they relate",
+    ),
 ]
 
 FIDELITY_COURSE_06: list[tuple[str, str | None, str | None]] = []
