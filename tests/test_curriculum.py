@@ -119,6 +119,7 @@ FIDELITY_COURSE_05: list[tuple[str, str | None, str | None]] = [
         "the half year breaks it into stages",
         "says no more about how they relate",
     ),
+    ("leading-social-media/judging-the-teams-work", "half-year stage", "adjust the strategy to"),
 ]
 
 FIDELITY_COURSE_06: list[tuple[str, str | None, str | None]] = []
