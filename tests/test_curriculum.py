@@ -120,6 +120,8 @@ FIDELITY_COURSE_05: list[tuple[str, str | None, str | None]] = [
         "says no more about how they relate",
     ),
     ("leading-social-media/judging-the-teams-work", "half-year stage", "adjust the strategy to"),
+    ("leading-social-media/kpis-and-roi", "rare investments bring money at once", "hardly any investment brings money at once"),
+    ("leading-social-media/kpis-and-roi", "labour market votes", "leaves it open"),
 ]
 
 FIDELITY_COURSE_06: list[tuple[str, str | None, str | None]] = []
