@@ -78,7 +78,11 @@ FIDELITY_COURSE_01: list[tuple[str, str | None, str | None]] = []
 
 FIDELITY_COURSE_02: list[tuple[str, str | None, str | None]] = [
     ("team-competencies/what-employers-ask-for", "a common requirement", "appears in some ads"),
-    ("team-competencies/what-employers-ask-for", "almost as often as the first two", "also comes up often in vacancies"),
+    (
+        "team-competencies/what-employers-ask-for",
+        "almost as often as the first two",
+        "also comes up often in vacancies",
+    ),
     ("team-competencies/traits-and-habits", "emotional cues influence how people think", "can be manipulated"),
     ("team-competencies/traits-and-habits", "eleven rows", "thirteen rows"),
     (
@@ -95,6 +99,11 @@ FIDELITY_COURSE_02: list[tuple[str, str | None, str | None]] = [
         "team-competencies/growing-into-the-role",
         "salary of an experienced smm specialist",
         "do not read the figure as junior pay",
+    ),
+    (
+        "team-competencies/business-processes-and-vendors",
+        "come up almost everywhere",
+        "the list can go on",
     ),
 ]
 
@@ -120,8 +129,17 @@ FIDELITY_COURSE_05: list[tuple[str, str | None, str | None]] = [
         "says no more about how they relate",
     ),
     ("leading-social-media/judging-the-teams-work", "half-year stage", "adjust the strategy to"),
-    ("leading-social-media/kpis-and-roi", "rare investments bring money at once", "hardly any investment brings money at once"),
+    (
+        "leading-social-media/kpis-and-roi",
+        "rare investments bring money at once",
+        "hardly any investment brings money at once",
+    ),
     ("leading-social-media/kpis-and-roi", "labour market votes", "leaves it open"),
+    (
+        "leading-social-media/what-a-leader-owes-the-team",
+        "strategy work that belongs to leadership",
+        "strategy duties that need a leader's backing",
+    ),
 ]
 
 FIDELITY_COURSE_06: list[tuple[str, str | None, str | None]] = []
