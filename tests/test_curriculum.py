@@ -89,7 +89,36 @@ FIDELITY_COURSE_01: list[tuple[str, str | None, str | None]] = [
     ("smm-roles/students-small-business-and-cost", None, "describes the manager's pay, not the"),
 ]
 
-FIDELITY_COURSE_02: list[tuple[str, str | None, str | None]] = []
+FIDELITY_COURSE_02: list[tuple[str, str | None, str | None]] = [
+    ("team-competencies/what-employers-ask-for", "a common requirement", "appears in some ads"),
+    (
+        "team-competencies/what-employers-ask-for",
+        "almost as often as the first two",
+        "also comes up often in vacancies",
+    ),
+    ("team-competencies/traits-and-habits", "emotional cues influence how people think", "can be manipulated"),
+    ("team-competencies/traits-and-habits", "eleven rows", "thirteen rows"),
+    (
+        "team-competencies/relevance-resonance-significance",
+        "the order inside each stage is the order of the work",
+        "in no particular order",
+    ),
+    (
+        "team-competencies/the-toolset",
+        "in-scale.ru (the community manager's technical skills and tools)",
+        "an uncredited article on the community manager",
+    ),
+    (
+        "team-competencies/growing-into-the-role",
+        "salary of an experienced smm specialist",
+        "do not read the figure as junior pay",
+    ),
+    (
+        "team-competencies/business-processes-and-vendors",
+        "come up almost everywhere",
+        "the list can go on",
+    ),
+]
 
 FIDELITY_COURSE_03: list[tuple[str, str | None, str | None]] = [
     ("department-onboarding/rolling-out-social-media", "such as accounting", "communicate actively with people"),
@@ -168,7 +197,36 @@ FIDELITY_COURSE_04: list[tuple[str, str | None, str | None]] = [
     ),
 ]
 
-FIDELITY_COURSE_05: list[tuple[str, str | None, str | None]] = []
+FIDELITY_COURSE_05: list[tuple[str, str | None, str | None]] = [
+    ("leading-social-media/what-a-leader-owes-the-team", "in this order", "not as numbered stages"),
+    (
+        "leading-social-media/what-a-leader-owes-the-team",
+        "sometimes that helps for a few weeks",
+        "less in the employee's skills than in how well the whole system works",
+    ),
+    (
+        "leading-social-media/strategy-concept-and-content-plan",
+        "planning work follows a sequence",
+        "in no particular order",
+    ),
+    (
+        "leading-social-media/strategy-concept-and-content-plan",
+        "the half year breaks it into stages",
+        "says no more about how they relate",
+    ),
+    ("leading-social-media/judging-the-teams-work", "half-year stage", "adjust the strategy to"),
+    (
+        "leading-social-media/kpis-and-roi",
+        "rare investments bring money at once",
+        "hardly any investment brings money at once",
+    ),
+    ("leading-social-media/kpis-and-roi", "labour market votes", "leaves it open"),
+    (
+        "leading-social-media/what-a-leader-owes-the-team",
+        "strategy work that belongs to leadership",
+        "strategy duties that need a leader's backing",
+    ),
+]
 
 FIDELITY_COURSE_06: list[tuple[str, str | None, str | None]] = [
     (
