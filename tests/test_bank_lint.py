@@ -16,13 +16,72 @@ from smmacademy.content.lint import lint_bank
 
 from .conftest import REAL_COURSES
 
-WORDS = (
-    "budget calendar rubric ambassador hater forum quest giveaway brief agency designer invoice report reach "
-    "engagement follower lead source order complaint review escalation specialist manager department partner "
-    "supplier dealer warehouse shelf catalogue delivery refund warranty season holiday newsletter webinar stream "
-    "podcast infographic survey poll contest winner prize moderator rule tone newcomer ritual joke keyword search "
-    "index tag caption proofread typo launch pilot rollout training evangelist"
-).split()
+WORDS = [
+    "budget",
+    "calendar",
+    "rubric",
+    "ambassador",
+    "hater",
+    "forum",
+    "quest",
+    "giveaway",
+    "brief",
+    "agency",
+    "designer",
+    "invoice",
+    "report",
+    "reach",
+    "engagement",
+    "follower",
+    "lead",
+    "source",
+    "order",
+    "complaint",
+    "review",
+    "escalation",
+    "specialist",
+    "manager",
+    "department",
+    "partner",
+    "supplier",
+    "dealer",
+    "warehouse",
+    "shelf",
+    "catalogue",
+    "delivery",
+    "refund",
+    "warranty",
+    "season",
+    "holiday",
+    "newsletter",
+    "webinar",
+    "stream",
+    "podcast",
+    "infographic",
+    "survey",
+    "poll",
+    "contest",
+    "winner",
+    "prize",
+    "moderator",
+    "rule",
+    "tone",
+    "newcomer",
+    "ritual",
+    "joke",
+    "keyword",
+    "search",
+    "index",
+    "tag",
+    "caption",
+    "proofread",
+    "typo",
+    "launch",
+    "pilot",
+    "rollout",
+    "training",
+    "evangelist",
+]
 MODULES = 5
 COVERAGE = "## 000 — Source\n\n| # | Point | Taught in | Checked by |\n|---|---|---|---|\n" + "".join(
     f"| {n} | Point {n} | `bank/m{n}` | — |\n" for n in range(1, 6)
@@ -35,6 +94,7 @@ def prompt(rng: random.Random) -> str:
 
 def quiz(index: int, rng: random.Random) -> list[dict]:
     """Six good questions: key never the longest, 5 options with 3 wrong, no absolutes, mixed cognition."""
+
     def base() -> dict:
         return {"explanation": "Because.", "points": [f"000.{index + 1}"]}
 
@@ -57,7 +117,14 @@ def quiz(index: int, rng: random.Random) -> list[dict]:
             "cognitive": "scenario",
             **base(),
         },
-        {"id": f"m{index}-true", "type": "truefalse", "prompt": prompt(rng), "correct": True, "cognitive": "recall", **base()},
+        {
+            "id": f"m{index}-true",
+            "type": "truefalse",
+            "prompt": prompt(rng),
+            "correct": True,
+            "cognitive": "recall",
+            **base(),
+        },
         {
             "id": f"m{index}-false",
             "type": "truefalse",
@@ -66,7 +133,14 @@ def quiz(index: int, rng: random.Random) -> list[dict]:
             "cognitive": "application",
             **base(),
         },
-        {"id": f"m{index}-text", "type": "text", "prompt": prompt(rng), "answers": ["5-20 hours"], "cognitive": "recall", **base()},
+        {
+            "id": f"m{index}-text",
+            "type": "text",
+            "prompt": prompt(rng),
+            "answers": ["5-20 hours"],
+            "cognitive": "recall",
+            **base(),
+        },
         {
             "id": f"m{index}-match",
             "type": "matching",

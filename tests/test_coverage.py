@@ -63,7 +63,9 @@ def test_coverage_command_rewrites_the_column_from_the_questions_points(tmp_path
     result = runner.invoke(args=["courses", "coverage"])
     assert result.exit_code == 0 and "COVERAGE.md updated." in result.output
     text = (root / "COVERAGE.md").read_text()
-    assert "| 1 | Point 1 | `bank/m1` | `m0-single`, `m0-multiple`, `m0-true`, `m0-false`, `m0-text`, `m0-match` |" in text
+    assert (
+        "| 1 | Point 1 | `bank/m1` | `m0-single`, `m0-multiple`, `m0-true`, `m0-false`, `m0-text`, `m0-match` |" in text
+    )
     assert checked_by(load_catalog(root))["000.5"][0] == "m4-single"
     again = runner.invoke(args=["courses", "coverage", "--check"])
     assert again.exit_code == 0 and "COVERAGE.md is in sync." in again.output

@@ -33,9 +33,39 @@ HIGHER_ORDER = ("application", "scenario")
 TEXT_ANSWER_MAX_WORDS = 4
 # Words for numbers that the answer normaliser cannot turn into digits.
 UNREADABLE_NUMBER_WORDS = frozenset(
-    "first second third fourth fifth sixth seventh eighth ninth tenth dozen dozens couple half "
-    "thousand thousands million millions hundreds few several "
-    "первый второй третий пара десяток половина тысяча тысячи миллион несколько".split()
+    [
+        "first",
+        "second",
+        "third",
+        "fourth",
+        "fifth",
+        "sixth",
+        "seventh",
+        "eighth",
+        "ninth",
+        "tenth",
+        "dozen",
+        "dozens",
+        "couple",
+        "half",
+        "thousand",
+        "thousands",
+        "million",
+        "millions",
+        "hundreds",
+        "few",
+        "several",
+        "первый",
+        "второй",
+        "третий",
+        "пара",
+        "десяток",
+        "половина",
+        "тысяча",
+        "тысячи",
+        "миллион",
+        "несколько",
+    ]
 )
 _ABSOLUTE = re.compile(r"\b(" + "|".join(re.escape(word) for word in ABSOLUTES) + r")\b")
 
@@ -177,7 +207,10 @@ class _Bank:
         share = _percent(correct, options)
         ok = share <= 100 * MULTIPLE_CORRECT_SHARE_MAX
         self.figure(
-            "multiple: correct options", f"{share:.0f}% ({correct}/{options})", f"<= {MULTIPLE_CORRECT_SHARE_MAX:.0%}", ok
+            "multiple: correct options",
+            f"{share:.0f}% ({correct}/{options})",
+            f"<= {MULTIPLE_CORRECT_SHARE_MAX:.0%}",
+            ok,
         )
         if not ok:
             self.fail("correct-share", str(self.root), f"{share:.0f}% of multiple-choice options are correct")
@@ -261,7 +294,11 @@ class _Bank:
         for m, q in self.items:
             if q.cognitive is None:
                 no_cognitive += 1
-                self.fail("cognitive", _where(self.root, m, q), f"'{q.id}' has no 'cognitive:' ({', '.join(COGNITIVE_LEVELS)})")
+                self.fail(
+                    "cognitive",
+                    _where(self.root, m, q),
+                    f"'{q.id}' has no 'cognitive:' ({', '.join(COGNITIVE_LEVELS)})",
+                )
             if not q.points:
                 no_points += 1
                 self.fail("points", _where(self.root, m, q), f"'{q.id}' has no 'points:' (COVERAGE keys it checks)")

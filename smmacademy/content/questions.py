@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .answers import answers_match, normalise_answer
+from .answers import answers_match
 from .errors import Reporter
 from .yamlfile import LineDict
 
@@ -68,11 +68,6 @@ class Grade:
     def correct(self) -> bool:
         """True when the answer earned full marks."""
         return self.score >= 0.999
-
-
-def normalise_text(value: str) -> str:
-    """The canonical form of a typed answer (see :mod:`.answers`)."""
-    return normalise_answer(value)
 
 
 class QuestionType:
