@@ -309,6 +309,16 @@ def test_a_module_without_objectives_or_takeaways_is_reported(tmp_path):
     assert {f.check for f in report.findings} == {"objectives", "takeaways"}
 
 
+def test_an_objective_with_a_vague_verb_is_reported(tmp_path):
+    root = build_bank(tmp_path)
+    path = root / "01-bank" / "02-m1.md"
+    path.write_text(path.read_text().replace("Decide thing 1.", "Understand thing 1."))
+    found = [str(f) for f in lint_bank(load_catalog(root)).findings]
+    assert found == [
+        "courses/01-bank/02-m1.md: objective 'Understand thing 1.' starts with 'understand': use a measurable verb"
+    ]
+
+
 @pytest.mark.parametrize(
     "answers, problems",
     [

@@ -31,6 +31,10 @@ QUIZ_SIZE = (5, 8)
 HIGHER_ORDER_MIN = 0.5  # share of application or scenario questions per module
 HIGHER_ORDER = ("application", "scenario")
 TEXT_ANSWER_MAX_WORDS = 4
+# Objectives start with a measurable verb (decide, explain, plan ...), never with one of these.
+VAGUE_OBJECTIVE_VERBS = frozenset(
+    ["understand", "know", "learn", "appreciate", "realise", "realize", "be", "become", "see", "get", "grasp"]
+)
 # Words for numbers that the answer normaliser cannot turn into digits.
 UNREADABLE_NUMBER_WORDS = frozenset(
     [
@@ -280,6 +284,12 @@ class _Bank:
             if not module.objectives:
                 objectives += 1
                 self.fail("objectives", where, "no 'objectives:' (3 or 4, each tied to statement ids)")
+            for objective in module.objectives:
+                verb = objective.text.split()[0].casefold().strip(",.:")
+                if verb in VAGUE_OBJECTIVE_VERBS:
+                    self.fail(
+                        "objectives", where, f"objective '{objective.text}' starts with '{verb}': use a measurable verb"
+                    )
             if not module.text_for().takeaways:
                 takeaways += 1
                 self.fail("takeaways", where, "no '## Key takeaways' section with three bullets before Sources")
