@@ -7,6 +7,8 @@ import re
 import pytest
 
 from smmacademy.content.catalog import load_catalog
+from smmacademy.content.coverage import checked_by, rewrite_checked_by
+from smmacademy.content.lint import lint_bank
 from smmacademy.models.user import DEFAULT_DEPARTMENTS
 
 from .conftest import REAL_COURSES
@@ -59,15 +61,30 @@ def test_no_cyrillic_in_the_english_curriculum():
     assert offenders == []
 
 
-def test_coverage_table_names_only_real_question_ids():
+def test_coverage_table_names_only_real_modules_and_question_ids():
     text = (REAL_COURSES / "COVERAGE.md").read_text(encoding="utf-8")
     mentioned = set(re.findall(r"`([a-z0-9][a-z0-9-]+)`", text))
     known = set(CATALOG.questions)
-    cited = mentioned & known
-    assert len(cited) >= 0.9 * len(known), "most questions should be mapped to the points they check"
     slug_like = {m for m in mentioned if "-" in m and m not in known}
     modules = {m.slug for m in MODULES} | set(CATALOG.courses) | {f"{m.course_slug}/{m.slug}" for m in MODULES}
     assert slug_like - modules - {c for c in CATALOG.framework.competencies} == set()
+
+
+def test_coverage_checked_by_column_is_in_sync_with_the_questions_points():
+    # Fails until every question names its points and the column is regenerated:
+    #   flask --app app courses coverage
+    text = (REAL_COURSES / "COVERAGE.md").read_text(encoding="utf-8")
+    assert rewrite_checked_by(text, checked_by(CATALOG)) == text
+
+
+def test_every_question_checks_a_coverage_point():
+    unmapped = [q.id for m in MODULES for q in m.questions if not q.points]
+    assert unmapped == []
+
+
+def test_bank_lint_passes_on_the_real_curriculum():
+    report = lint_bank(CATALOG)
+    assert not report.failed, report.table() + "\n" + "\n".join(str(f) for f in report.findings[:40])
 
 
 # Fidelity regressions (issue 21): each entry is (module "course/module", phrase

@@ -314,3 +314,24 @@ def test_only_hr_and_admins_see_candidates(client, make_user, role):
         assert client.get(url).status_code == 403, url
     for url in ["/hr/candidates/1/note", "/hr/candidates/1/status", "/hr/candidates/1/delete", "/hr/candidates/1/hire"]:
         assert client.post(url).status_code == 403, url
+
+
+def test_compare_shows_six_profiles_and_a_dash_for_results_scored_before_a_profile_existed(app, client, hr):
+    catalog = get_catalog()
+    ids = []
+    for index in range(2):
+        candidate, link, _html = invite(client, name=f"Person {index}", email=f"p{index}@mail.example")
+        browser, _ = as_candidate(app, link)
+        complete_flow(browser, catalog.framework, catalog, level=3, right=True)
+        ids.append(candidate.id)
+    older = db.session.scalar(select(Assessment).where(Assessment.candidate_id == ids[0]))
+    # A result scored against framework version 1 knows only the mission's three profiles.
+    fits = {pid: fit for pid, fit in older.result["fits"].items() if pid in list(catalog.framework.profiles)[:3]}
+    older.result = {**older.result, "fits": fits}
+    db.session.commit()
+    html = client.get(f"/hr/compare?ids={ids[0]}&ids={ids[1]}").get_data(as_text=True)
+    names = [p.name for p in catalog.framework.profiles.values()]
+    assert len(names) == 6 and all(f"Fit: {name}" in html for name in names)
+    assert html.index("Fit: SMM manager") < html.index("Fit: Content team lead")
+    digital = html[html.index("Fit: Digital marketer") :].split("</tr>")[0]
+    assert "<td>—</td>" in digital

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import and_, case, func, literal, or_, select
 
 from ..content.catalog import Catalog
+from ..domain.progress import required_modules
 from ..domain.team import MemberFacts, member_status, week_ends
 from ..extensions import db
 from ..models import Assessment, Assignment, ModuleProgress, User
@@ -44,8 +45,8 @@ def _done_expression():
 
 
 def _current_module_filter(catalog: Catalog):
-    """Only progress on modules that still exist counts toward completion."""
-    keys = [f"{m.course_slug}/{m.slug}" for m in catalog.modules]
+    """Only progress on modules that still exist, and are not optional, counts toward completion."""
+    keys = [f"{m.course_slug}/{m.slug}" for c in catalog.courses.values() for m in required_modules(c)]
     return (ModuleProgress.course_slug + literal("/") + ModuleProgress.module_slug).in_(keys)
 
 
@@ -159,7 +160,8 @@ def build_dashboard(catalog: Catalog, scope: Scope, today: date | None = None) -
         ).where(ModuleProgress.user_id.in_(select(ids.c.id)), current, done)
     ).one()
 
-    total_modules = len(catalog.modules)
+    required = {slug: len(required_modules(course)) for slug, course in catalog.courses.items()}
+    total_modules = sum(required.values())
     rows = []
     for user in members:
         user_assignments = assignments.get(user.id, [])
@@ -190,8 +192,8 @@ def build_dashboard(catalog: Catalog, scope: Scope, today: date | None = None) -
         )
     head = len(members)
     course_completion = [
-        (course.title, 100.0 * sum(per_course.get((u.id, slug), 0) for u in members) / (head * len(course.modules)))
-        if head and course.modules
+        (course.title, 100.0 * sum(per_course.get((u.id, slug), 0) for u in members) / (head * required[slug]))
+        if head and required[slug]
         else (course.title, 0.0)
         for slug, course in catalog.courses.items()
     ]
@@ -243,7 +245,7 @@ def assignment_complete(catalog, assignment, per_course, done_keys, assessment_r
     if assignment.module_slugs:
         wanted = [s for s in assignment.module_slugs if course.module(s)]
         return bool(wanted) and all((course.slug, s) in done_keys for s in wanted)
-    return per_course.get((user_id, course.slug), 0) >= len(course.modules) > 0
+    return per_course.get((user_id, course.slug), 0) >= len(required_modules(course)) > 0
 
 
 def assign(
