@@ -62,7 +62,8 @@ def test_no_cyrillic_in_the_english_curriculum():
 
 
 def test_coverage_table_names_only_real_modules_and_question_ids():
-    text = (REAL_COURSES / "COVERAGE.md").read_text(encoding="utf-8")
+    # The fidelity notes at the end name retired question ids on purpose.
+    text = (REAL_COURSES / "COVERAGE.md").read_text(encoding="utf-8").split("## Fidelity notes")[0]
     mentioned = set(re.findall(r"`([a-z0-9][a-z0-9-]+)`", text))
     known = set(CATALOG.questions)
     slug_like = {m for m in mentioned if "-" in m and m not in known}
