@@ -21,7 +21,7 @@ from . import bp
 @bp.route("/")
 @public
 def index():
-    if db.session.scalar(User.admin_exists()) is None:
+    if db.session.scalar(User.any_exists()) is None:
         return redirect(url_for("auth.setup"))
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
