@@ -55,6 +55,6 @@ def begin_locked(rows: Select | None = None, table: Table | None = None) -> None
     elif rows is not None:
         session.execute(rows.with_for_update()).all()
     elif table is not None:
-        connection.exec_driver_sql(f"LOCK TABLE {table.name} IN SHARE ROW EXCLUSIVE MODE")  # nosec B608 - a model's table name
+        connection.exec_driver_sql(f"LOCK TABLE {table.name} IN SHARE ROW EXCLUSIVE MODE")
     else:
         raise ValueError("begin_locked() needs rows or a table to lock")

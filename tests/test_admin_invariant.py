@@ -102,7 +102,9 @@ def test_an_admin_cannot_remove_the_last_admin_even_through_the_service(app, mak
 def test_an_admin_demoted_a_moment_ago_can_no_longer_change_rights(app, make_user, slow_admin_count):
     first, second, third = make_user("admin"), make_user("admin"), make_user("admin")
     first_browser, second_browser = _signed_in(app, first), _signed_in(app, second)
-    first_demotes_third, second_demotes_first = _run_together(_demote(first_browser, third), _demote(second_browser, first))
+    first_demotes_third, second_demotes_first = _run_together(
+        _demote(first_browser, third), _demote(second_browser, first)
+    )
     db.session.expire_all()
     roles = {u.id: u.role for u in db.session.scalars(select(User))}
     assert roles[second.id] == "admin" and roles[first.id] == "learner"
@@ -119,7 +121,12 @@ def _setup(app, email):
     def post():
         return app.test_client().post(
             "/setup",
-            data={"full_name": "First Admin", "email": email, "password": "a-long-secret-9", "confirm": "a-long-secret-9"},
+            data={
+                "full_name": "First Admin",
+                "email": email,
+                "password": "a-long-secret-9",
+                "confirm": "a-long-secret-9",
+            },
         )
 
     return post

@@ -75,7 +75,9 @@ def test_change_password_refuses_common_and_personal_passwords(client, login_as)
         ("password12", b"one of the 10,000 most common passwords"),
         ("GraceHopper1906", b"made of your name or email address"),
     ]:
-        response = client.post("/account/password", data={"current": PASSWORD, "password": password, "confirm": password})
+        response = client.post(
+            "/account/password", data={"current": PASSWORD, "password": password, "confirm": password}
+        )
         assert response.status_code == 400
         assert reason in response.data
     db.session.refresh(user)

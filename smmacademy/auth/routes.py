@@ -42,7 +42,9 @@ def login():
     if form.validate_on_submit():
         result = signin.authenticate(form.email.data, form.password.data, _address())
         if result.locked_minutes:
-            flash(_("Too many failed sign-in attempts. Try again in %(n)s minute(s).", n=result.locked_minutes), "error")
+            flash(
+                _("Too many failed sign-in attempts. Try again in %(n)s minute(s).", n=result.locked_minutes), "error"
+            )
             status = 429
         elif result.user is None:
             flash(_("The email or password is not correct, or the account is deactivated."), "error")
@@ -103,9 +105,7 @@ def profile():
 @login_required
 def sign_out_others():
     ended = sessions.end_others(current_user)
-    flash(
-        ngettext("Signed out on %(num)d other device.", "Signed out on %(num)d other devices.", ended), "success"
-    )
+    flash(ngettext("Signed out on %(num)d other device.", "Signed out on %(num)d other devices.", ended), "success")
     return redirect(url_for("auth.profile"))
 
 

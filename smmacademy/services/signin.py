@@ -54,7 +54,7 @@ def limits() -> throttle.Limits:
 
 def authenticate(email: str, password: str, address: str) -> SignInResult:
     """Check a sign-in from ``address``: throttle first, then one password check."""
-    _attempt_id, state = throttle.reserve(email, address, limits())
+    state = throttle.reserve(email, address, limits())
     if state.locked:
         return SignInResult(None, state.retry_minutes)
     user = db.session.scalar(User.by_email(email))

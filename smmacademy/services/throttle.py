@@ -72,25 +72,31 @@ def _retry_at(email: str, address: str, own_id: int, limits: Limits, now: dateti
     return retry_at
 
 
-def reserve(email: str, address: str, limits: Limits) -> tuple[int | None, ThrottleState]:
+def reserve(email: str, address: str, limits: Limits) -> ThrottleState:
     """Record a sign-in attempt as a failure, then decide whether it may go on.
 
-    Returns (attempt id, state). When the state is locked the attempt row is
-    removed again (waiting does not lengthen the pause) and the id is None; when
-    it may go on, the row stays as the failure record unless
-    :func:`record_success` removes it.
+    When the state is locked the attempt row is removed again (waiting does not
+    lengthen the pause); when it may go on, the row stays as the failure record
+    unless :func:`record_success` removes it. Failures from this address older
+    than the window are dropped on the way, so the table stays small.
     """
     attempt = LoginAttempt(email=User.normalise_email(email)[:254], address=address[:64])
+    db.session.execute(
+        delete(LoginAttempt).where(
+            LoginAttempt.address == attempt.address,
+            LoginAttempt.created_at < utcnow() - timedelta(minutes=limits.window_minutes),
+        )
+    )
     db.session.add(attempt)
     db.session.commit()
     now = utcnow()
     retry_at = _retry_at(attempt.email, attempt.address, attempt.id, limits, now)
     if retry_at is None:
-        return attempt.id, ThrottleState(False)
+        return ThrottleState(False)
     db.session.execute(delete(LoginAttempt).where(LoginAttempt.id == attempt.id))
     db.session.commit()
     minutes = max(1, math.ceil((retry_at - now).total_seconds() / 60))
-    return None, ThrottleState(True, minutes)
+    return ThrottleState(True, minutes)
 
 
 def record_success(email: str, address: str) -> None:
