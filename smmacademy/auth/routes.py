@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 
-from ..extensions import db
 from ..models import User
 from ..security import login_required, public, safe_next
 from ..services import accounts, sessions, signin
@@ -32,7 +31,7 @@ def _start_session(user: User, remember: bool) -> None:
 @bp.route("/login", methods=["GET", "POST"])
 @public
 def login():
-    if db.session.scalar(User.any_exists()) is None:
+    if accounts.site_is_empty():
         return redirect(url_for("auth.setup"))
     target = safe_next(request.args.get("next"), _home())
     if current_user.is_authenticated:
@@ -72,7 +71,7 @@ def logout():
 @bp.route("/setup", methods=["GET", "POST"])
 @public
 def setup():
-    if db.session.scalar(User.any_exists()) is not None:
+    if not accounts.site_is_empty():
         abort(404)
     form = SetupForm()
     if form.validate_on_submit():

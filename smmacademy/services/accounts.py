@@ -135,6 +135,11 @@ def create_user(
     return user
 
 
+def site_is_empty() -> bool:
+    """True until the first account exists (only then is /setup open)."""
+    return db.session.scalar(User.any_exists()) is None
+
+
 def create_first_admin(email: str, full_name: str, password: str) -> User:
     """Create the administrator of an empty site; refuse once any account exists.
 
