@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -54,6 +55,14 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "LANGUAGES": ["en"],
         "LOGIN_THROTTLE_LIMIT": int(env.get("SMMACADEMY_LOGIN_LIMIT", "5")),
         "LOGIN_THROTTLE_MINUTES": int(env.get("SMMACADEMY_LOGIN_WINDOW_MINUTES", "15")),
+        "LOGIN_ADDRESS_LIMIT": int(env.get("SMMACADEMY_LOGIN_ADDRESS_LIMIT", "20")),
+        # Server-side sessions: an idle limit and an absolute limit, longer for
+        # "keep me signed in"; last_seen is written at most every SESSION_TOUCH_SECONDS.
+        "SESSION_IDLE_MINUTES": int(env.get("SMMACADEMY_SESSION_IDLE_MINUTES", "120")),
+        "SESSION_MAX_HOURS": int(env.get("SMMACADEMY_SESSION_MAX_HOURS", "12")),
+        "REMEMBER_IDLE_DAYS": int(env.get("SMMACADEMY_REMEMBER_IDLE_DAYS", "7")),
+        "REMEMBER_DAYS": int(env.get("SMMACADEMY_REMEMBER_DAYS", "30")),
+        "SESSION_TOUCH_SECONDS": 300,
         "CANDIDATE_INVITE_DAYS": int(env.get("SMMACADEMY_INVITE_DAYS", "14")),
         "CANDIDATE_RETENTION_DAYS": int(env.get("SMMACADEMY_RETENTION_DAYS", "180")),
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
@@ -62,6 +71,7 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "PROXY_COUNT": int(env.get("SMMACADEMY_PROXY_COUNT", "0")),
     }
     config.update(overrides)
+    config.setdefault("REMEMBER_COOKIE_DURATION", timedelta(days=config["REMEMBER_DAYS"]))
     secret = config.get("SECRET_KEY") or env.get("SECRET_KEY")
     if production:
         if config.get("DEBUG") or env.get("FLASK_DEBUG") in {"1", "true", "True"}:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 
 from .extensions import babel
 
@@ -10,6 +10,8 @@ from .extensions import babel
 def select_locale() -> str:
     """The best interface language the browser accepts among those we ship."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # the CLI: messages from services in the default language
+        return languages[0]
     return request.accept_languages.best_match(languages) or languages[0]
 
 

@@ -9,6 +9,8 @@ from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from .domain.devices import describe as describe_device
+
 ROLE_LABELS = {
     "learner": _l("Learner"),
     "manager": _l("Manager"),
@@ -66,5 +68,6 @@ def init_app(app: Flask) -> None:
             "current_locale": locale.language if locale else "en",
         }
 
+    app.add_template_global(describe_device, "describe_device")
     app.add_template_filter(_date, "date")
     app.add_template_filter(_datetime, "datetime")

@@ -54,13 +54,14 @@ def app_config(tmp_path, courses_dir) -> dict:
 def app(app_config):
     app = create_app(app_config)
 
-    @app.before_request
     def isolate_request_globals():
         # The fixture keeps one app context open so tests can use the database
         # directly; Flask then reuses it, and its ``g``, for every request. Drop
         # the user Flask-Login cached there so each request authenticates anew,
-        # as it does in production.
+        # as it does in production (first, before any hook looks at the user).
         g.pop("_login_user", None)
+
+    app.before_request_funcs.setdefault(None, []).insert(0, isolate_request_globals)
 
     with app.app_context():
         if db.engine.dialect.name == "postgresql":

@@ -39,6 +39,7 @@ ACCESS = {
     "auth.setup": ("GET", "/setup", dict.fromkeys(ROLES, 404)),
     "auth.profile": ("GET", "/account", ANY_USER),
     "auth.change_password": ("GET", "/account/password", ANY_USER),
+    "auth.sign_out_others": ("POST", "/account/sessions/sign-out-others", dict.fromkeys(ROLES, 302)),
     "admin.users": ("GET", "/admin/", ADMIN_ONLY),
     "admin.create_user": ("GET", "/admin/users/new", ADMIN_ONLY),
     "admin.edit_user": ("GET", "/admin/users/{owner}", ADMIN_ONLY),

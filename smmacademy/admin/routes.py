@@ -104,22 +104,22 @@ def edit_user(user_id: int):
         form.department_id.data = user.department_id or 0
         form.manager_id.data = user.manager_id or 0
     _fill_choices(form, user)
+    status = 200
     if form.validate_on_submit():
         old_department = user.department_id
         try:
-            _apply(form, user)
+            accounts.save_user(current_user._get_current_object(), user, lambda target: _apply(form, target))
         except accounts.AccountError as error:
-            db.session.rollback()
             flash(str(error), "error")
+            status = 409
         else:
-            db.session.commit()
             if user.department_id != old_department:
                 sync_onboarding(user)
             flash(_("Saved %(name)s.", name=user.full_name), "success")
             return redirect(url_for("admin.users"))
     return render_template(
         "admin/user_form.html", form=form, user=user, confirm=ConfirmForm()
-    ), 400 if form.errors else 200
+    ), 400 if form.errors else status
 
 
 @bp.route("/users/<int:user_id>/active", methods=["POST"])
@@ -128,8 +128,10 @@ def toggle_active(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     if user.id == current_user.id:
         return render_error(400, _("You cannot deactivate your own account."))
-    user.active = not user.active
-    db.session.commit()
+    try:
+        accounts.set_active(current_user._get_current_object(), user, not user.active)
+    except accounts.AccountError as error:
+        return render_error(409, str(error))
     message = (
         _("%(name)s can sign in again.", name=user.full_name)
         if user.active
@@ -143,10 +145,7 @@ def toggle_active(user_id: int):
 @role_required("admin")
 def reset_password(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
-    password = accounts.temporary_password()
-    user.set_password(password)
-    user.must_change_password = True
-    db.session.commit()
+    password = accounts.reset_password(user)
     return render_template("admin/password_issued.html", user=user, password=password, created=False)
 
 

@@ -20,7 +20,9 @@ class NewPasswordMixin:
     password = PasswordField(
         _l("New password"),
         validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
-        description=_l("At least %(n)s characters.", n=MIN_PASSWORD_LENGTH),
+        description=_l(
+            "At least %(n)s characters, not a common password, not your name or email.", n=MIN_PASSWORD_LENGTH
+        ),
     )
     confirm = PasswordField(
         _l("Repeat the password"),

@@ -11,17 +11,17 @@ from ..catalog_state import get_catalog
 from ..domain.progress import continue_point, course_progress
 from ..domain.team import is_overdue
 from ..extensions import db
-from ..models import Assessment, Assignment, User
+from ..models import Assessment, Assignment
 from ..models.assignment import KIND_ASSESSMENT
 from ..security import login_required, public
-from ..services import learning
+from ..services import accounts, learning
 from . import bp
 
 
 @bp.route("/")
 @public
 def index():
-    if db.session.scalar(User.admin_exists()) is None:
+    if accounts.site_is_empty():
         return redirect(url_for("auth.setup"))
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))

@@ -4,6 +4,7 @@ from .assessment import Assessment
 from .assignment import Assignment
 from .candidate import AuditLog, Candidate, CandidateEvent, LinkAttempt
 from .learning import Certificate, ModuleProgress, QuizAttempt
+from .session import UserSession
 from .user import ROLES, Department, LoginAttempt, User
 
 __all__ = [
@@ -20,4 +21,5 @@ __all__ = [
     "ModuleProgress",
     "QuizAttempt",
     "User",
+    "UserSession",
 ]

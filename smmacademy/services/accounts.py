@@ -6,17 +6,23 @@ import csv
 import io
 import re
 import secrets
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from ..database import begin_locked
+from ..domain import passwords
 from ..extensions import db
 from ..models import ROLES, Department, User
 from ..models.user import DEFAULT_DEPARTMENTS
+from . import sessions
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 IMPORT_COLUMNS = ("email", "full_name", "department", "job_title", "role", "manager_email")
-MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_LENGTH = passwords.MIN_LENGTH
 MAX_IMPORT_ROWS = 5000
 
 
@@ -24,12 +30,31 @@ class AccountError(ValueError):
     """An account change that cannot be made, with a message for the user."""
 
 
-def validate_password(password: str) -> None:
-    """Raise AccountError when a password is too weak to accept."""
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
-    if password.strip() != password or len(set(password)) < 4:
-        raise AccountError("The password is too simple: use more different characters, no leading spaces.")
+class SetupClosed(AccountError):
+    """The first administrator exists already (or any other account)."""
+
+
+def _password_message(code: str, params: dict) -> str:
+    messages = {
+        passwords.TOO_SHORT: lambda: _("The password must have at least %(n)s characters.", **params),
+        passwords.TOO_LONG: lambda: _("The password may have at most %(n)s characters.", **params),
+        passwords.SPACES: lambda: _("The password must not start or end with a space."),
+        passwords.TOO_SIMPLE: lambda: _("The password is too simple: use at least 4 different characters."),
+        passwords.COMMON: lambda: _(
+            "This is one of the 10,000 most common passwords, which attackers try first. Choose another one."
+        ),
+        passwords.PERSONAL: lambda: _(
+            "The password is made of your name or email address, which others can guess. Choose another one."
+        ),
+    }
+    return messages[code]()
+
+
+def validate_password(password: str, email: str = "", name: str = "") -> None:
+    """Raise AccountError, saying why, when a new password breaks the policy (domain.passwords)."""
+    problem = passwords.password_problem(password, email, name)
+    if problem is not None:
+        raise AccountError(_password_message(*problem))
 
 
 def temporary_password() -> str:
@@ -102,12 +127,107 @@ def create_user(
         manager=manager,
     )
     if password is not None:
-        validate_password(password)
+        validate_password(password, email, full_name)
         user.set_password(password)
     db.session.add(user)
     if commit:
         db.session.commit()
     return user
+
+
+def site_is_empty() -> bool:
+    """True until the first account exists (only then is /setup open)."""
+    return db.session.scalar(User.any_exists()) is None
+
+
+def create_first_admin(email: str, full_name: str, password: str) -> User:
+    """Create the administrator of an empty site; refuse once any account exists.
+
+    Race-free: the check and the insert happen under one lock, so two parallel
+    set-ups create one administrator and the other is refused.
+    """
+    begin_locked(table=User.__table__)
+    try:
+        if db.session.scalar(User.any_exists()) is not None:
+            raise SetupClosed(_("The site is already set up. Sign in instead."))
+        user = create_user(email, full_name, "admin", password, commit=False)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    ensure_departments()
+    return user
+
+
+def count_active_admins() -> int:
+    """How many active administrators there are."""
+    return db.session.scalar(select(func.count()).select_from(User.active_admins().subquery()))
+
+
+@contextmanager
+def _admin_transaction(actor: User) -> Iterator[None]:
+    """A locked transaction for a change that may take administrator rights away.
+
+    Holds the lock of :func:`~smmacademy.database.begin_locked` on the active
+    admins, re-reads the acting admin (who may have been demoted a moment ago)
+    and commits only when at least one active administrator remains.
+    """
+    begin_locked(rows=User.active_admins())
+    try:
+        db.session.refresh(actor)
+        if not (actor.active and actor.role == "admin"):
+            raise AccountError(_("You are no longer an administrator; nothing was changed."))
+        yield
+        db.session.flush()
+        if count_active_admins() == 0:
+            raise AccountError(
+                _("At least one active administrator must remain. Make someone else an administrator first.")
+            )
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def save_user(actor: User, user: User, apply: Callable[[User], None]) -> None:
+    """Apply an admin's edit of ``user`` under the admin invariant.
+
+    A changed role or a deactivation ends every session of the person, so new
+    rights (or none) apply from their next request.
+    """
+    with _admin_transaction(actor):
+        before = (user.role, user.active)
+        apply(user)
+        if (user.role, user.active) != before:
+            sessions.end_all(user.id)
+
+
+def set_active(actor: User, user: User, active: bool) -> None:
+    """Deactivate or reactivate an account under the admin invariant."""
+
+    def apply(target: User) -> None:
+        target.active = active
+
+    save_user(actor, user, apply)
+
+
+def reset_password(user: User) -> str:
+    """Give ``user`` a temporary password to change at next sign-in; ends all their sessions."""
+    password = temporary_password()
+    user.set_password(password)
+    user.must_change_password = True
+    sessions.end_all(user.id)
+    db.session.commit()
+    return password
+
+
+def change_password(user: User, password: str) -> None:
+    """Set a password the person chose; ends their other sessions, keeps the current one."""
+    validate_password(password, user.email, user.full_name)
+    user.set_password(password)
+    user.must_change_password = False
+    sessions.end_all(user.id, keep_current_of=user)
+    db.session.commit()
 
 
 @dataclass
