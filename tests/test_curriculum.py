@@ -304,3 +304,15 @@ def test_longer_glossary_terms_hide_the_shorter_ones_they_contain():
     found = _english_terms_in("Dasha is the community manager; KPIs and the lead sources are set.")
     assert {"community manager", "kpi", "lead source"} <= found
     assert "community" not in found
+
+
+def _key_is_strictly_longest(question) -> bool:
+    lengths = dict((key, len(text)) for key, text in question.options)
+    (key,) = question.correct
+    return all(lengths[key] > length for other, length in lengths.items() if other != key)
+
+
+def test_russian_single_choice_keys_are_not_given_away_by_length():
+    singles = [q for m in RU_MODULES for q in m.texts[RU].questions if q.type == "single"]
+    longest = [q.id for q in singles if _key_is_strictly_longest(q)]
+    assert len(longest) <= len(singles) / 3, f"the key is the longest option in {longest}"
