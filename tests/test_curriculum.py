@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from smmacademy.content.catalog import load_catalog
 from smmacademy.content.answers import normalise_answer
+from smmacademy.content.catalog import load_catalog
 from smmacademy.content.coverage import checked_by, rewrite_checked_by
 from smmacademy.content.lint import lint_bank
 from smmacademy.models.user import DEFAULT_DEPARTMENTS
