@@ -2,8 +2,8 @@
 
 Blueprint forms derive from :class:`BaseForm`, which refuses control characters
 in every text field, and size text fields with :func:`fits`, so a form cannot
-accept more than its column holds. The CSV import applies the same rules
-(:func:`smmacademy.domain.text.text_problem`).
+accept more than its column holds. The CSV import applies the same two rules
+from :mod:`smmacademy.domain.text` (``control_character`` and ``column_length``).
 """
 
 from __future__ import annotations

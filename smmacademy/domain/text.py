@@ -52,13 +52,3 @@ def column_length(column) -> int | None:
     Forms and the CSV import read their limits here, so they follow the schema.
     """
     return getattr(column.type, "length", None)
-
-
-def text_problem(value: str, max_length: int | None, multiline: bool = False) -> str | None:
-    """Why ``value`` cannot be stored in a field of ``max_length`` characters, or None when it can."""
-    character = control_character(value, multiline)
-    if character is not None:
-        return f"contains an invisible control character ({code_point(character)}); remove it"
-    if max_length is not None and len(value) > max_length:
-        return f"is too long: {len(value)} characters, at most {max_length}"
-    return None

@@ -209,7 +209,11 @@ def _csv_reader(text: str):
 
 
 def _read_rows(plan: ImportPlan, reader, header: list[str]) -> None:
-    """Collect the data rows; a row with more values than the header is an error, not silently cut."""
+    """Collect the data rows; a row with more values than the header is an error, not silently cut.
+
+    More values usually mean an unquoted comma inside a value, which shifts
+    every later value into the wrong column.
+    """
     positions = {column: header.index(column) for column in IMPORT_COLUMNS}
     for cells in reader:
         if len(plan.rows) >= MAX_IMPORT_ROWS:
@@ -219,7 +223,7 @@ def _read_rows(plan: ImportPlan, reader, header: list[str]) -> None:
         if not any(v.strip() for v in cells):
             continue
         row = ImportRow(reader.line_num, values)
-        if any(v.strip() for v in cells[len(header) :]):
+        if len(cells) > len(header):
             row.errors.append(
                 _(
                     "%(found)s values but the header has %(expected)s columns; put quotes around a value "
