@@ -45,13 +45,13 @@ def test_every_int_rule_is_in_the_id_route_list(app):
     assert listed == {rule.endpoint for rule in app.url_map.iter_rules() if "<int:" in rule.rule}
 
 
-@pytest.mark.parametrize("value", [BIG, str(MAX_ID + 1), "00000000000000000001", "007", "0", "-1", "+1", "1e3"])
 @pytest.mark.parametrize(("method", "template"), ID_ROUTES)
-def test_an_id_outside_the_integer_range_is_not_found(client, login_as, method, template, value):
+def test_an_id_outside_the_integer_range_is_not_found(client, login_as, method, template):
     login_as("admin")
-    response = client.open(template.format(id=value), method=method)
-    assert response.status_code == 404, (method, template, value, response.status_code)
-    assert b"Page not found" in response.data
+    for value in (BIG, str(MAX_ID + 1), "00000000000000000001", "007", "0", "-1", "+1", "1e3"):
+        response = client.open(template.format(id=value), method=method)
+        assert response.status_code == 404, (method, template, value, response.status_code)
+        assert b"Page not found" in response.data
 
 
 def test_the_largest_id_is_looked_up_and_not_found(client, login_as):

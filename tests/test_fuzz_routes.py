@@ -18,15 +18,14 @@ from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
 from smmacademy.extensions import db
-from smmacademy.models import Assessment, Assignment, Certificate, User
-from smmacademy.models.base import utcnow
+from smmacademy.models import Assignment, Certificate, User
 from smmacademy.params import IdConverter
 from smmacademy.services import candidates
 
-from .conftest import login, make_attempt
+from .conftest import login, make_attempt, make_submitted_assessment
 
 ROLES = ("anonymous", "learner", "manager", "hr", "admin")
-EXAMPLES_PER_RULE = 6
+EXAMPLES_PER_RULE = 5
 BIG = "99999999999999999999"
 PLACEHOLDER = re.compile(r"<(?:([a-z]+)(?:\([^)]*\))?:)?([a-z_]+)>")
 
@@ -126,18 +125,20 @@ number_strings = st.one_of(
     st.integers(min_value=0, max_value=99).map(lambda n: f"00{n}"),
     st.sampled_from(["abc", "1.5", "²", "%00", "", "-0", "+1"]),
 )
+
+
+def csv_bytes(rows: list[str]) -> bytes:
+    """A CSV file with the right header, random rows and mixed line endings."""
+    return ("\r".join([CSV_HEADER, *rows[:2]]) + "\n" + "\r\n".join(rows[2:])).encode("utf-8", "surrogatepass")
+
+
 csv_files = st.one_of(
     st.binary(max_size=120),
     st.lists(
         st.lists(st.one_of(st.sampled_from(NASTY), st.text(max_size=12)), min_size=0, max_size=7).map(",".join),
         max_size=4,
-    ).map(lambda rows: st_join(rows)),
+    ).map(csv_bytes),
 )
-
-
-def st_join(rows: list[str]) -> bytes:
-    """A CSV file with the right header, random rows and mixed line endings."""
-    return ("\r".join([CSV_HEADER, *rows[:2]]) + "\n" + "\r\n".join(rows[2:])).encode("utf-8", "surrogatepass")
 
 
 @pytest.fixture
@@ -146,18 +147,7 @@ def world(app, make_user, client):
     users = {role: make_user(role) for role in ROLES[1:]}
     owner = make_user("learner", manager=users["manager"])
     framework = app.extensions["smmacademy_catalog"].catalog.framework
-    assessment = Assessment(
-        user_id=owner.id,
-        ratings={},
-        framework_version=1,
-        framework=framework.snapshot(),
-        result={
-            "levels": {},
-            "fits": {p: {"fit": 0, "band": "developing"} for p in framework.profiles},
-            "best": {"profile": None, "band": "developing", "ready_for": [], "nearest": "smm-specialist"},
-        },
-        submitted_at=utcnow(),
-    )
+    assessment = make_submitted_assessment(app, owner.id)
     attempt = make_attempt(owner.id, "fuzz-1")
     assignment = Assignment(user_id=owner.id, kind="course", course_slug="basics")
     cert = Certificate(code="FUZZ1", user_id=owner.id, course_slug="basics", course_title="Basics", holder_name="O")
