@@ -2,22 +2,36 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
+# One stamp per requirements file, named after its content: an edited file reinstalls.
+# The dev stamp hashes both files because requirements-dev.txt includes requirements.txt.
+STAMP := $(VENV)/.installed-runtime-$(shell cat requirements.txt | sha1sum | cut -c1-12)
+DEV_STAMP := $(VENV)/.installed-dev-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
 TEST_DATABASE_URL ?= postgresql+psycopg://smm:smm@127.0.0.1:5432/smmacademy_test
 
-.PHONY: install browser-deps run dev test test-postgres lint check-content messages bench clean
+.PHONY: install install-dev browser-deps run dev test test-postgres lint check-content messages bench clean
 
+# Runtime only: what the site needs in production.
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
-	rm -f $(VENV)/.installed-*
+	rm -f $(VENV)/.installed-runtime-*
 	touch $(STAMP)
 
+# Runtime plus the test and lint tools; it satisfies the runtime stamp as well.
+$(DEV_STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	rm -f $(VENV)/.installed-runtime-* $(VENV)/.installed-dev-*
+	touch $(STAMP) $(DEV_STAMP)
+
 install: $(STAMP)
+
+install-dev: $(DEV_STAMP)
 
 run: install
 	$(BIN)/flask --app app db upgrade
@@ -31,7 +45,7 @@ dev: install
 check-content: install
 	$(BIN)/flask --app app courses check
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff check smmacademy tests bench app.py
 	$(BIN)/ruff format --check smmacademy tests bench app.py
 	$(BIN)/bandit -q -r smmacademy -c pyproject.toml
@@ -44,12 +58,12 @@ browser-deps:
 	  else echo "The browser tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
 
 # Unit, browser and accessibility tests on SQLite, then ruff and bandit.
-test: install browser-deps
+test: install-dev browser-deps
 	$(BIN)/python -m pytest -q
 	$(MAKE) --no-print-directory lint
 
 # The whole suite again on PostgreSQL, plus the two-servers test (needs a running server).
-test-postgres: install browser-deps
+test-postgres: install-dev browser-deps
 	TEST_DATABASE_URL='$(TEST_DATABASE_URL)' $(BIN)/python -m pytest -q -m ''
 
 
@@ -58,7 +72,7 @@ test-postgres: install browser-deps
 messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
 
-bench: install
+bench: install-dev
 	$(BIN)/python -m bench.run
 
 clean:

@@ -24,10 +24,11 @@ def create_app(config: dict | None = None) -> Flask:
         hops = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    from . import database, errors, i18n, security, templating
+    from . import database, errors, i18n, params, security, templating
     from .catalog_state import init_catalog
     from .extensions import csrf, db, login_manager, migrate
 
+    params.init_app(app)
     database.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)

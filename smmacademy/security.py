@@ -114,6 +114,7 @@ def _enforce_password_change():
 
 
 def _security_headers(response):
+    """Headers for every response; nothing a signed-in user receives is kept in a cache."""
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
@@ -122,7 +123,9 @@ def _security_headers(response):
     response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-    if current_user.is_authenticated and response.mimetype == "text/html":
+    # Pages, CSV exports, charts: any of them may carry personal data. A response
+    # that chose its own caching (static files, course images) keeps it.
+    if current_user.is_authenticated:
         response.headers.setdefault("Cache-Control", "no-store")
     return response
 

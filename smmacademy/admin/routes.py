@@ -11,7 +11,9 @@ from wtforms import SelectChoice
 from ..choices import department_choices
 from ..errors import render_error
 from ..extensions import db
+from ..forms import error_summary
 from ..models import ROLES, Department, User
+from ..params import int_arg
 from ..security import role_required
 from ..services import accounts
 from ..services.onboarding import sync_onboarding
@@ -54,10 +56,11 @@ def users():
     query = request.args.get("q", "").strip()[:100]
     role = request.args.get("role", "")
     role = role if role in ROLES else ""
-    department_id = request.args.get("department", type=int)
-    page = max(1, request.args.get("page", 1, type=int))
+    department_id = int_arg("department")
     stmt = User.search(query, role, department_id)
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(int_arg("page", 1), pages)
     people = db.session.scalars(stmt.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     return render_template(
         "admin/users.html",
@@ -67,7 +70,7 @@ def users():
         department_id=department_id,
         departments=db.session.scalars(Department.ordered()).all(),
         page=page,
-        pages=max(1, -(-total // PAGE_SIZE)),
+        pages=pages,
         total=total,
         roles=ROLES,
     )
@@ -176,7 +179,7 @@ def rename_department(department_id: int):
     department = db.session.get(Department, department_id) or abort(404)
     form = DepartmentForm()
     if not form.validate_on_submit():
-        return render_error(400, _("Enter a department name of at most 120 characters."))
+        return render_error(400, error_summary(form))
     name = form.name.data.strip()
     other = accounts.department_by_name(name)
     if other and other.id != department.id:

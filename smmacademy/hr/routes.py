@@ -18,8 +18,10 @@ from ..domain.charts import radar
 from ..domain.report import build_report
 from ..errors import render_error
 from ..extensions import db
+from ..forms import error_summary
 from ..models import Assessment, Candidate, Department
 from ..models.candidate import STATUSES
+from ..params import int_args
 from ..security import role_required
 from ..services import candidates
 from ..services.csv_export import csv_response
@@ -205,7 +207,7 @@ def report(candidate_id: int):
 @bp.route("/compare")
 @role_required("hr")
 def compare():
-    ids = [int(i) for i in request.args.getlist("ids") if i.isdigit()][:4]
+    ids = int_args("ids")[:4]
     if not 2 <= len(set(ids)) <= 4:
         return render_error(400, _("Choose between 2 and 4 candidates to compare."))
     chosen = db.session.scalars(select(Candidate).where(Candidate.id.in_(ids))).all()
@@ -239,7 +241,7 @@ def add_note(candidate_id: int):
     candidate = _candidate(candidate_id)
     form = NoteForm()
     if not form.validate_on_submit():
-        return render_error(400, _("Write a note of at most 2000 characters."))
+        return render_error(400, error_summary(form))
     candidates.log(candidate, current_user, "note", form.text.data.strip())
     db.session.commit()
     flash(_("Note added."), "success")
@@ -252,7 +254,7 @@ def change_status(candidate_id: int):
     candidate = _candidate(candidate_id)
     form = StatusForm()
     if not form.validate_on_submit():
-        return render_error(400, _("Choose one of: reviewed, shortlisted, rejected."))
+        return render_error(400, error_summary(form))
     if candidate.submitted_at is None:
         return render_error(400, _("The candidate has not submitted yet; decide after they finish."))
     if candidate.status == "hired":
