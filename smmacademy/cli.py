@@ -21,6 +21,7 @@ from .content.gift import export_gift
 from .extensions import db
 from .models import ROLES, User
 from .services import accounts, candidates
+from .services.content_drift import drift_warnings
 from .services.onboarding import sync_onboarding
 
 DEMO_DOMAIN = "demo.smmacademy.local"
@@ -101,12 +102,6 @@ def load_demo(password: str) -> list[tuple[str, str, str]]:
     return logins
 
 
-def check_courses(root: str) -> tuple[list[str], str]:
-    """Validate the course tree; return (error lines, summary line)."""
-    catalog = load_catalog(root)
-    return [str(e) for e in catalog.errors], catalog.summary()
-
-
 def register_cli(app: Flask) -> None:
     """Attach the commands to the app."""
 
@@ -145,13 +140,17 @@ def register_cli(app: Flask) -> None:
     @courses.command("check")
     def check_cli():
         """Validate courses/ and print every problem, or the totals."""
-        errors, summary = check_courses(current_app.config["SMMACADEMY_COURSES"])
+        catalog = load_catalog(current_app.config["SMMACADEMY_COURSES"])
+        errors = [str(e) for e in catalog.errors]
         for line in errors:
             click.echo(line)
         if errors:
             click.echo(f"{len(errors)} problem(s) found.", err=True)
             sys.exit(1)
-        click.echo(summary)
+        # Warnings only: changed content is allowed, but its authors should know.
+        for line in drift_warnings(catalog) or []:
+            click.echo(line, err=True)
+        click.echo(catalog.summary())
 
     @courses.command("export-gift")
     @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
