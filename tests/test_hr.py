@@ -220,7 +220,9 @@ def test_drawn_questions_are_unique_repeatable_and_favour_core_competencies():
         return max(profile.targets[c].weight for c in module.competencies)
 
     pool = [weight(q.id) for m in catalog.modules if m.competencies for q in m.questions]
-    sample = [weight(qid) for seed in range(30) for qid in candidate_test.draw_questions(catalog, "community-manager", seed)]
+    sample = [
+        weight(qid) for seed in range(30) for qid in candidate_test.draw_questions(catalog, "community-manager", seed)
+    ]
     core_share_pool = pool.count(3) / len(pool)
     core_share_drawn = sample.count(3) / len(sample)
     assert core_share_drawn > core_share_pool

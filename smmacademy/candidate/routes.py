@@ -168,9 +168,7 @@ def test():
             candidate_test.start_test(candidate, catalog)
             return redirect(url_for("candidate.test"))
         try:
-            candidate_test.submit_test(
-                candidate, catalog, set(request.form.keys()), request.form.getlist, _grace()
-            )
+            candidate_test.submit_test(candidate, catalog, set(request.form.keys()), request.form.getlist, _grace())
         except candidate_test.TimeExpired:
             return _time_is_up(409)
         except candidates.AlreadyDone:

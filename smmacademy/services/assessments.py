@@ -6,8 +6,8 @@ from sqlalchemy import select, update
 
 from ..content.catalog import Catalog
 from ..content.framework import Framework
-from ..domain import scoring
 from ..database import upsert
+from ..domain import scoring
 from ..extensions import db
 from ..models import Assessment, AssessmentRating, ModuleProgress, User
 from ..models.base import utcnow
