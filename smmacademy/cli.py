@@ -23,6 +23,7 @@ from .content.lint import lint_bank
 from .extensions import db
 from .models import ROLES, User
 from .services import accounts, candidates
+from .services.content_drift import drift_warnings
 from .services.onboarding import sync_onboarding
 
 DEMO_DOMAIN = "demo.smmacademy.local"
@@ -148,6 +149,9 @@ def register_cli(app: Flask) -> None:
         if catalog.errors:
             click.echo(f"{len(catalog.errors)} problem(s) found.", err=True)
             sys.exit(1)
+        # Warnings only: changed content is allowed, but its authors should know.
+        for line in drift_warnings(catalog) or []:
+            click.echo(line, err=True)
         if not no_lint:
             report = lint_bank(catalog)
             for finding in report.findings:

@@ -65,6 +65,8 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "SESSION_TOUCH_SECONDS": 300,
         "CANDIDATE_INVITE_DAYS": int(env.get("SMMACADEMY_INVITE_DAYS", "14")),
         "CANDIDATE_RETENTION_DAYS": int(env.get("SMMACADEMY_RETENTION_DAYS", "180")),
+        # Seconds a timed knowledge test still accepts answers after its deadline (network delay).
+        "CANDIDATE_TIME_GRACE_SECONDS": int(env.get("SMMACADEMY_TIME_GRACE_SECONDS", "60")),
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         # How many reverse proxies (nginx, a load balancer) stand in front of the app;
         # their X-Forwarded-For/-Proto headers are trusted for that many hops.

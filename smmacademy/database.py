@@ -58,3 +58,20 @@ def begin_locked(rows: Select | None = None, table: Table | None = None) -> None
         connection.exec_driver_sql(f"LOCK TABLE {table.name} IN SHARE ROW EXCLUSIVE MODE")
     else:
         raise ValueError("begin_locked() needs rows or a table to lock")
+
+
+def upsert(model, rows: list[dict], keys: list[str], update: list[str]):
+    """``INSERT … ON CONFLICT (keys) DO UPDATE`` for SQLite and PostgreSQL.
+
+    Each row is written in one statement that the database makes atomic, so
+    parallel writers of different rows never undo each other (no read-modify-write).
+    """
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(model).values(rows)
+    return db.session.execute(
+        statement.on_conflict_do_update(
+            index_elements=keys, set_={name: getattr(statement.excluded, name) for name in update}
+        )
+    )

@@ -13,7 +13,6 @@ from wtforms import SelectChoice
 
 from ..catalog_state import get_catalog
 from ..choices import department_choices
-from ..content.questions import presentations
 from ..domain.charts import radar
 from ..domain.report import build_report
 from ..errors import render_error
@@ -23,7 +22,7 @@ from ..models import Assessment, Candidate, Department
 from ..models.candidate import STATUSES
 from ..params import int_args
 from ..security import role_required
-from ..services import candidates
+from ..services import candidate_test, candidates
 from ..services.csv_export import csv_response
 from . import bp
 from .forms import ConfirmForm, HireForm, InviteForm, NoteForm, StatusForm
@@ -60,11 +59,13 @@ def _rows(status: str = "", profile_id: str = ""):
         else {}
     )
     rows = []
+    grace = candidate_test.grace_of(current_app.config)
     for candidate in listed:
         assessment = results.get(candidate.id)
         fit = assessment.result["fits"].get(candidate.profile_id, {}).get("fit") if assessment else None
         band = assessment.result["fits"].get(candidate.profile_id, {}).get("band") if assessment else None
-        rows.append({"candidate": candidate, "assessment": assessment, "fit": fit, "band": band})
+        expired = candidate_test.time_expired(candidate, grace)
+        rows.append({"candidate": candidate, "assessment": assessment, "fit": fit, "band": band, "expired": expired})
     return rows
 
 
@@ -120,7 +121,7 @@ def export():
                 c.status,
                 "" if row["fit"] is None else f"{row['fit']:g}",
                 row["band"] or "",
-                "" if c.test_score is None else f"{c.test_score:g}",
+                ("" if c.test_score is None else f"{c.test_score:g}") + (" (time expired)" if row["expired"] else ""),
                 f"{c.created_at:%Y-%m-%d}",
                 f"{c.submitted_at:%Y-%m-%d}" if c.submitted_at else "",
                 f"{c.last_activity_at:%Y-%m-%d}",
@@ -186,7 +187,7 @@ def report(candidate_id: int):
             catalog.modules_for_competency,
             chart_title=_("%(name)s against the applied profile", name=candidate.full_name),
         )
-    questions = candidates.test_questions(candidate, catalog) if candidate.test_submitted_at else []
+    questions, order = candidate_test.test_questions(candidate, catalog) if candidate.test_submitted_at else ((), {})
     hire_form = HireForm()
     hire_form.department_id.choices = department_choices()
     return render_template(
@@ -195,8 +196,9 @@ def report(candidate_id: int):
         assessment=assessment,
         report=report,
         profiles=_profiles(),
-        questions=[q for _, q in questions],
-        order=presentations(tuple(q for _, q in questions), candidate.test_seed or 0),
+        questions=questions,
+        order=order,
+        time_expired=candidate_test.time_expired(candidate, candidate_test.grace_of(current_app.config)),
         note_form=NoteForm(),
         status_form=StatusForm(obj=candidate),
         hire_form=hire_form,
@@ -297,6 +299,14 @@ def hire(candidate_id: int):
     department = db.session.get(Department, form.department_id.data) if form.department_id.data else None
     try:
         user, password = candidates.hire(candidate, current_user, department)
+    except candidates.AlreadyDone:
+        return render_error(
+            400,
+            _(
+                "This candidate was already hired (the form was sent twice); their account exists. If the "
+                "temporary password was not noted, an administrator can reset it on the Users page."
+            ),
+        )
     except candidates.CandidateError as error:
         return render_error(400, str(error))
     from ..services.onboarding import sync_onboarding

@@ -193,7 +193,13 @@ def submit_quiz(course_slug: str, module_slug: str):
             current_app.config["SECRET_KEY"], request.form.get("attempt", ""), current_user, module
         )
         attempt, fresh, certificate = learning.submit_quiz(
-            current_user, get_catalog(), module, ticket, set(request.form.keys()), request.form.getlist
+            current_user,
+            get_catalog(),
+            module,
+            ticket,
+            set(request.form.keys()),
+            request.form.getlist,
+            module.text_for(_language()).questions,
         )
     except learning.SubmissionError as error:
         return render_error(400, str(error))
@@ -226,8 +232,7 @@ def attempt(course_slug: str, module_slug: str, attempt_id: int):
         abort(403)
     course = get_catalog().courses.get(course_slug)
     module = course.module(module_slug) if course else None
-    questions = module.text_for(_language()).questions if module else ()
-    answered = [q for q in questions if q.id in attempt.answers]
+    questions, order = learning.attempt_review(attempt, module, _language())
     certificate = db.session.scalar(
         select(Certificate).where(Certificate.user_id == attempt.user_id, Certificate.course_slug == course_slug)
     )
@@ -237,8 +242,8 @@ def attempt(course_slug: str, module_slug: str, attempt_id: int):
         attempt=attempt,
         course=course,
         module=module,
-        questions=answered,
-        order=presentations(tuple(answered), attempt.seed),
+        questions=questions,
+        order=order,
         certificate=certificate,
     )
 

@@ -1,6 +1,6 @@
 """Database models. Import from here: ``from smmacademy.models import User``."""
 
-from .assessment import Assessment
+from .assessment import Assessment, AssessmentRating
 from .assignment import Assignment
 from .candidate import AuditLog, Candidate, CandidateEvent, LinkAttempt
 from .learning import Certificate, ModuleProgress, QuizAttempt
@@ -10,6 +10,7 @@ from .user import ROLES, Department, LoginAttempt, User
 __all__ = [
     "ROLES",
     "Assessment",
+    "AssessmentRating",
     "Assignment",
     "AuditLog",
     "Candidate",

@@ -57,6 +57,9 @@ class QuizAttempt(db.Model):
     seed: Mapped[int]
     answers: Mapped[dict] = mapped_column(JSON)
     grades: Mapped[dict] = mapped_column(JSON)
+    # The questions as the learner saw them (content/snapshot.py); the review
+    # renders from here, never from the live catalog. Empty for old attempts.
+    questions: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
     score: Mapped[float]
     pass_mark: Mapped[int]
     passed: Mapped[bool]
