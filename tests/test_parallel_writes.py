@@ -157,7 +157,7 @@ def test_nine_pages_of_one_self_assessment_saved_in_parallel_keep_every_rating(s
         ).all()
     )
     expected = {k[2:]: int(v) for _area, values in pages for k, v in values.items()}
-    assert len(stored) == len(framework.statements) == 48
+    assert len(stored) == len(framework.statements) > 0
     assert stored == expected
 
 
