@@ -41,6 +41,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .admin import bp as admin_bp
     from .assessment import bp as assessment_bp
     from .auth import bp as auth_bp
+    from .badges import bp as badges_bp
     from .candidate import bp as candidate_bp
     from .hr import bp as hr_bp
     from .learn import bp as learn_bp
@@ -55,6 +56,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(team_bp)
     app.register_blueprint(hr_bp)
     app.register_blueprint(candidate_bp)
+    app.register_blueprint(badges_bp)
 
     from .cli import register_cli
 
