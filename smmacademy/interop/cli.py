@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 
 from ..content.catalog import Catalog, load_catalog
 from .moodle_xml import export_moodle_xml
+from .scorm import export_scorm
 
 
 def _valid_catalog() -> Catalog:
@@ -28,3 +29,15 @@ def register_interop_cli(courses: AppGroup) -> None:
         """Write every module's quiz as a Moodle XML file into DIRECTORY."""
         written = export_moodle_xml(_valid_catalog(), directory)
         click.echo(f"Wrote {len(written)} Moodle XML file(s) to {directory}.")
+
+    @courses.command("export-scorm")
+    @click.argument("slug")
+    @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+    def export_scorm_cli(slug: str, directory: Path):
+        """Write course SLUG as a SCORM 1.2 package (one SCO per module) into DIRECTORY."""
+        catalog = _valid_catalog()
+        course = catalog.courses.get(slug)
+        if course is None:
+            raise click.ClickException(f"No course '{slug}'. Courses: {', '.join(catalog.courses)}.")
+        path = export_scorm(course, directory)
+        click.echo(f"Wrote {path} ({len(course.modules)} SCO(s)).")
