@@ -196,3 +196,8 @@ def test_configured_base_url_names_the_issuer(app, client, issued):
 def test_pasting_nothing_is_a_clear_400(client):
     response = client.post("/verify/badge", data={"token": ""})
     assert response.status_code == 400 and "Paste a credential" in response.get_data(as_text=True)
+
+
+def test_status_lists_past_the_largest_id_are_not_found(client):
+    assert client.get("/badges/status/16383").status_code == 200
+    assert client.get("/badges/status/99999999999").status_code == 404

@@ -45,7 +45,8 @@ def jwks():
     return jsonify({"keys": [{**ob.public_jwk(badges.issuer_key()), "kid": _urls().key_id}]})
 
 
-@bp.route("/badges/status/<int:number>")
+# int4 ids: list 16383 holds the largest id PostgreSQL can store.
+@bp.route("/badges/status/<int(max=16383):number>")
 @public
 def status_list(number: int):
     response = Response(badges.status_list_token(_urls(), number), mimetype=JWT_MIMETYPE)

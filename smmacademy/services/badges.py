@@ -54,9 +54,10 @@ def credential_token(certificate: Certificate, urls: badges.IssuerUrls) -> str:
 
 def status_list_token(urls: badges.IssuerUrls, number: int) -> str:
     """Status list ``number`` as a signed credential, with every revoked certificate in its range."""
-    low, high = number * badges.LIST_SIZE, (number + 1) * badges.LIST_SIZE
+    # Inclusive bounds: the last list ends exactly at PostgreSQL's largest integer.
+    first, last = number * badges.LIST_SIZE, (number + 1) * badges.LIST_SIZE - 1
     revoked = db.session.scalars(
-        select(Certificate.id).where(Certificate.revoked_at.is_not(None), Certificate.id >= low, Certificate.id < high)
+        select(Certificate.id).where(Certificate.revoked_at.is_not(None), Certificate.id.between(first, last))
     )
     return badges.status_list_token(urls, number, revoked, issuer_key())
 
