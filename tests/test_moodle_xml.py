@@ -105,3 +105,8 @@ def test_every_question_of_the_real_catalog_is_exported_once():
                 exported += root.xpath("question[@type!='category']/name/text/text()")
     assert sorted(exported) == sorted(catalog.questions)
     assert len(exported) > 100
+
+
+def test_an_asterisk_in_a_short_answer_stays_literal():
+    question = Question(id="q-star", type="text", prompt="Rating?", explanation="Five stars.", answers=("5*",))
+    assert _parse(question_to_xml(question)).findtext("answer/text") == "5\\*"

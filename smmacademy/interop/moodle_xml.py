@@ -83,7 +83,11 @@ def _body(question: Question) -> tuple[str, list[str]]:
         ]
     if question.type == "text":
         lines = ["    <usecase>0</usecase>"]
-        lines += [_answer("100", xml_text(accepted), "moodle_auto_format") for accepted in question.answers]
+        # "*" is a wildcard in Moodle's short answers; "\*" is a literal asterisk.
+        lines += [
+            _answer("100", xml_text(accepted.replace("*", "\\*")), "moodle_auto_format")
+            for accepted in question.answers
+        ]
         return "shortanswer", lines
     if question.type == "matching":
         lines = ["    <shuffleanswers>true</shuffleanswers>", *_combined_feedback(), "    <shownumcorrect/>"]
