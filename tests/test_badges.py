@@ -18,7 +18,7 @@ from smmacademy.interop.badges import public_pem
 from smmacademy.models import Certificate
 from smmacademy.services import badges
 
-from .conftest import login
+from .conftest import PASSWORD, csrf_token, login
 
 ROOT = "http://localhost/"
 
@@ -201,3 +201,24 @@ def test_pasting_nothing_is_a_clear_400(client):
 def test_status_lists_past_the_largest_id_are_not_found(client):
     assert client.get("/badges/status/16383").status_code == 200
     assert client.get("/badges/status/99999999999").status_code == 404
+
+
+def test_revoking_takes_the_csrf_token_of_the_certificate_page(app_config, make_user):
+    app = create_app({**app_config, "WTF_CSRF_ENABLED": True})
+    client = app.test_client()
+    admin = make_user("admin")
+    certificate = Certificate(
+        code="CAFE0001", user_id=admin.id, course_slug="basics", course_title="B", holder_name="A"
+    )
+    db.session.add(certificate)
+    db.session.commit()
+    login_page = client.get("/login").get_data(as_text=True)
+    client.post("/login", data={"email": admin.email, "password": PASSWORD, "csrf_token": csrf_token(login_page)})
+    url = "/admin/certificates/CAFE0001/revoke"
+    assert client.post(url, data={"reason": "Forged"}).status_code == 400
+    db.session.refresh(certificate)
+    assert certificate.revoked_at is None
+    token = csrf_token(client.get("/certificates/CAFE0001").get_data(as_text=True))
+    assert client.post(url, data={"reason": "Forged", "csrf_token": token}).status_code == 302
+    db.session.refresh(certificate)
+    assert certificate.revocation_reason == "Forged"
