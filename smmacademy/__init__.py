@@ -42,7 +42,9 @@ def create_app(config: dict | None = None) -> Flask:
     from .admin import bp as admin_bp
     from .assessment import bp as assessment_bp
     from .auth import bp as auth_bp
+    from .badges import bp as badges_bp
     from .candidate import bp as candidate_bp
+    from .exports import bp as exports_bp
     from .hr import bp as hr_bp
     from .learn import bp as learn_bp
     from .main import bp as main_bp
@@ -56,6 +58,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(team_bp)
     app.register_blueprint(hr_bp)
     app.register_blueprint(candidate_bp)
+    app.register_blueprint(badges_bp)
+    app.register_blueprint(exports_bp)
 
     from .cli import register_cli
 

@@ -3,6 +3,7 @@
 * ``flask --app app create-user --email E --name N --role R [--password-stdin]``
 * ``flask --app app demo``
 * ``flask --app app courses check [--no-lint]`` / ``courses coverage [--check]`` / ``courses export-gift DIR``
+* ``flask --app app courses export-moodle-xml DIR`` / ``courses export-scorm SLUG DIR``
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from .content.coverage import COVERAGE_FILE, sync_coverage
 from .content.gift import export_gift
 from .content.lint import lint_bank
 from .extensions import db
+from .interop.cli import register_interop_cli
 from .models import ROLES, User
 from .services import accounts, candidates
 from .services.content_drift import drift_warnings
@@ -187,6 +189,8 @@ def register_cli(app: Flask) -> None:
             raise click.ClickException("The content has errors; run 'courses check' first.")
         written = export_gift(catalog, directory)
         click.echo(f"Wrote {len(written)} GIFT file(s) to {directory}.")
+
+    register_interop_cli(courses)
 
     app.cli.add_command(courses)
 

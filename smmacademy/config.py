@@ -71,6 +71,10 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         # How many reverse proxies (nginx, a load balancer) stand in front of the app;
         # their X-Forwarded-For/-Proto headers are trusted for that many hops.
         "PROXY_COUNT": int(env.get("SMMACADEMY_PROXY_COUNT", "0")),
+        # Open Badges: the issuer's Ed25519 key (generated once when missing) and the public
+        # site address credentials name (default: the address of the request that signs).
+        "BADGE_KEY_FILE": env.get("SMMACADEMY_BADGE_KEY_FILE", str(instance_path / "badge_key.pem")),
+        "BADGE_BASE_URL": env.get("SMMACADEMY_BASE_URL", ""),
     }
     config.update(overrides)
     config.setdefault("REMEMBER_COOKIE_DURATION", timedelta(days=config["REMEMBER_DAYS"]))

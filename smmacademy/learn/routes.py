@@ -18,7 +18,7 @@ from ..errors import render_error
 from ..extensions import db
 from ..models import Certificate, QuizAttempt, User
 from ..security import login_required, public
-from ..services import learning
+from ..services import badges, learning
 from ..services.assessments import can_view
 from ..services.assignments import open_course_slugs
 from . import bp
@@ -283,4 +283,5 @@ def verify(code: str | None = None):
     code = (code or request.args.get("code", "")).strip().upper()[:32]
     certificate = db.session.scalar(select(Certificate).where(Certificate.code == code)) if code else None
     status = 404 if code and certificate is None else 200
-    return render_template("learn/verify.html", code=code, certificate=certificate), status
+    result = badges.check_certificate(certificate, badges.site_urls(request.url_root)) if certificate else None
+    return render_template("learn/verify.html", code=code, certificate=certificate, result=result), status

@@ -94,5 +94,10 @@ class Certificate(db.Model):
     course_title: Mapped[str] = mapped_column(String(300))
     holder_name: Mapped[str] = mapped_column(String(200))
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Revocation by an admin: the certificate stays on record, its Open Badges
+    # credential's bit in the status list is set (the list index is the id).
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revocation_reason: Mapped[str | None] = mapped_column(String(300))
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
-    user = relationship("User")
+    user = relationship("User", foreign_keys=[user_id])
