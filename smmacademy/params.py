@@ -14,12 +14,19 @@ from .domain.text import ID_PATTERN, MAX_ID, parse_id
 
 
 class IdConverter(IntegerConverter):
-    """``<int:...>`` for every rule: 1..MAX_ID written without sign or leading zero."""
+    """``<int:...>`` for every rule: 1..MAX_ID written without sign or leading zero.
+
+    A rule may narrow the range (``<int(max=16383):n>``) or start it at 0
+    (``<int(min=0):n>``, for numbers that are not row ids); it never widens it.
+    """
 
     regex = ID_PATTERN
 
-    def __init__(self, map, *args, **kwargs) -> None:
-        super().__init__(map, min=1, max=MAX_ID)
+    def __init__(self, map, min: int = 1, max: int = MAX_ID, **kwargs) -> None:
+        low, high = (0 if min == 0 else 1), (max if 0 < max < MAX_ID else MAX_ID)
+        super().__init__(map, min=low, max=high)
+        if low == 0:
+            self.regex = f"(?:0|{ID_PATTERN})"
 
 
 def init_app(app: Flask) -> None:

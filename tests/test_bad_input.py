@@ -276,3 +276,10 @@ def test_static_files_keep_their_own_caching_when_signed_in(client, login_as):
     response = client.get("/static/css/app.css")
     assert response.status_code == 200
     assert response.headers.get("Cache-Control") != "no-store"
+
+
+def test_a_rule_may_start_its_numbers_at_zero_but_never_accept_signs_or_overflow(client):
+    # Status lists are numbered from 0 (they are not row ids); the bounds still hold.
+    assert client.get("/badges/status/0").status_code == 200
+    for bad in ("00", "-1", "+1", "16384", "99999999999999999999"):
+        assert client.get(f"/badges/status/{bad}").status_code == 404, bad

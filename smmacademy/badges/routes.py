@@ -46,7 +46,7 @@ def jwks():
 
 
 # int4 ids: list 16383 holds the largest id PostgreSQL can store.
-@bp.route("/badges/status/<int(max=16383):number>")
+@bp.route("/badges/status/<int(min=0, max=16383):number>")
 @public
 def status_list(number: int):
     response = Response(badges.status_list_token(_urls(), number), mimetype=JWT_MIMETYPE)
