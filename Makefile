@@ -2,26 +2,40 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
+# One stamp per requirements file, named after its content: an edited file reinstalls.
+# The dev stamp hashes both files because requirements-dev.txt includes requirements.txt.
+STAMP := $(VENV)/.installed-runtime-$(shell cat requirements.txt | sha1sum | cut -c1-12)
+DEV_STAMP := $(VENV)/.installed-dev-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
 TEST_DATABASE_URL ?= postgresql+psycopg://smm:smm@127.0.0.1:5432/smmacademy_test
 
-.PHONY: install translations browser-deps run dev test test-postgres lint check-content messages bench clean
+.PHONY: install install-dev translations browser-deps run dev test test-postgres lint check-content messages bench clean
 
+# Runtime only: what the site needs in production.
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
-	rm -f $(VENV)/.installed-*
+	rm -f $(VENV)/.installed-runtime-*
 	touch $(STAMP)
+
+# Runtime plus the test and lint tools; it satisfies the runtime stamp as well.
+$(DEV_STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	rm -f $(VENV)/.installed-runtime-* $(VENV)/.installed-dev-*
+	touch $(STAMP) $(DEV_STAMP)
 
 install: $(STAMP) translations
 
 # Compile the interface translations (translations/*/LC_MESSAGES/messages.mo, not committed).
 translations: $(STAMP)
 	$(BIN)/pybabel compile -d translations --statistics
+
+install-dev: $(DEV_STAMP) translations
 
 run: install
 	$(BIN)/flask --app app db upgrade
@@ -35,7 +49,7 @@ dev: install
 check-content: install
 	$(BIN)/flask --app app courses check
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff check smmacademy tests bench app.py
 	$(BIN)/ruff format --check smmacademy tests bench app.py
 	$(BIN)/bandit -q -r smmacademy -c pyproject.toml
@@ -48,12 +62,12 @@ browser-deps:
 	  else echo "The browser tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
 
 # Unit, browser and accessibility tests on SQLite, then ruff and bandit.
-test: install browser-deps
+test: install-dev browser-deps
 	$(BIN)/python -m pytest -q
 	$(MAKE) --no-print-directory lint
 
 # The whole suite again on PostgreSQL, plus the two-servers test (needs a running server).
-test-postgres: install browser-deps
+test-postgres: install-dev browser-deps
 	TEST_DATABASE_URL='$(TEST_DATABASE_URL)' $(BIN)/python -m pytest -q -m ''
 
 
@@ -65,7 +79,7 @@ messages: $(STAMP)
 	  --project="SMM Academy" --copyright-holder="SMM Academy" --no-wrap -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete --no-wrap
 
-bench: install
+bench: install-dev
 	$(BIN)/python -m bench.run
 
 clean:

@@ -24,10 +24,11 @@ def create_app(config: dict | None = None) -> Flask:
         hops = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    from . import database, errors, i18n, security, templating
+    from . import database, errors, i18n, params, security, templating
     from .catalog_state import init_catalog
     from .extensions import csrf, db, login_manager, migrate
 
+    params.init_app(app)
     database.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
@@ -41,7 +42,9 @@ def create_app(config: dict | None = None) -> Flask:
     from .admin import bp as admin_bp
     from .assessment import bp as assessment_bp
     from .auth import bp as auth_bp
+    from .badges import bp as badges_bp
     from .candidate import bp as candidate_bp
+    from .exports import bp as exports_bp
     from .hr import bp as hr_bp
     from .learn import bp as learn_bp
     from .main import bp as main_bp
@@ -55,6 +58,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(team_bp)
     app.register_blueprint(hr_bp)
     app.register_blueprint(candidate_bp)
+    app.register_blueprint(badges_bp)
+    app.register_blueprint(exports_bp)
 
     from .cli import register_cli
 

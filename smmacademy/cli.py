@@ -2,7 +2,8 @@
 
 * ``flask --app app create-user --email E --name N --role R [--password-stdin]``
 * ``flask --app app demo``
-* ``flask --app app courses check`` / ``courses export-gift DIR``
+* ``flask --app app courses check [--no-lint]`` / ``courses coverage [--check]`` / ``courses export-gift DIR``
+* ``flask --app app courses export-moodle-xml DIR`` / ``courses export-scorm SLUG DIR``
 """
 
 from __future__ import annotations
@@ -17,11 +18,15 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from .content.catalog import load_catalog
+from .content.coverage import COVERAGE_FILE, sync_coverage
 from .content.gift import export_gift
 from .content.translations import translation_report
+from .content.lint import lint_bank
 from .extensions import db
+from .interop.cli import register_interop_cli
 from .models import ROLES, User
 from .services import accounts, candidates
+from .services.content_drift import drift_warnings
 from .services.onboarding import sync_onboarding
 
 DEMO_DOMAIN = "demo.smmacademy.local"
@@ -102,12 +107,6 @@ def load_demo(password: str) -> list[tuple[str, str, str]]:
     return logins
 
 
-def check_courses(root: str) -> tuple[list[str], str]:
-    """Validate the course tree; return (error lines, summary line)."""
-    catalog = load_catalog(root)
-    return [str(e) for e in catalog.errors], catalog.summary()
-
-
 def translation_lines(root: str, languages) -> list[str]:
     """Missing and stale translations, one line each, then a count (never an error: translations lag)."""
     pending = [status for status in translation_report(Path(root), languages) if status.needs_work]
@@ -152,17 +151,45 @@ def register_cli(app: Flask) -> None:
     courses = AppGroup("courses", help="Check and export the course content.")
 
     @courses.command("check")
-    def check_cli():
-        """Validate courses/ and print every problem, or the totals."""
-        errors, summary = check_courses(current_app.config["SMMACADEMY_COURSES"])
-        for line in errors:
-            click.echo(line)
-        if errors:
-            click.echo(f"{len(errors)} problem(s) found.", err=True)
+    @click.option("--no-lint", is_flag=True, help="Only check that the content is valid; skip the bank lint.")
+    def check_cli(no_lint):
+        """Validate courses/ and lint the question bank; print every problem, or the totals."""
+        catalog = load_catalog(current_app.config["SMMACADEMY_COURSES"])
+        for error in catalog.errors:
+            click.echo(str(error))
+        if catalog.errors:
+            click.echo(f"{len(catalog.errors)} problem(s) found.", err=True)
             sys.exit(1)
+        # Warnings only: changed content is allowed, but its authors should know.
+        for line in drift_warnings(catalog) or []:
+            click.echo(line, err=True)
         for line in translation_lines(current_app.config["SMMACADEMY_COURSES"], current_app.config["LANGUAGES"]):
             click.echo(line)
-        click.echo(summary)  # the last line stays the totals
+        if not no_lint:
+            report = lint_bank(catalog)
+            for finding in report.findings:
+                click.echo(str(finding))
+            click.echo(report.table())
+            if report.failed:
+                click.echo(f"Bank lint: {len(report.findings)} problem(s) past the thresholds.", err=True)
+                click.echo(catalog.summary())
+                sys.exit(1)
+        click.echo(catalog.summary())
+
+    @courses.command("coverage")
+    @click.option("--check", "check_only", is_flag=True, help="Only report whether the file is in sync.")
+    def coverage_cli(check_only):
+        """Regenerate the "Checked by" column of COVERAGE.md from the questions' points."""
+        catalog = load_catalog(current_app.config["SMMACADEMY_COURSES"])
+        if catalog.errors:
+            raise click.ClickException("The content has errors; run 'courses check' first.")
+        if not (Path(catalog.root) / COVERAGE_FILE).is_file():
+            raise click.ClickException(f"There is no {COVERAGE_FILE} in {catalog.root}.")
+        changed = sync_coverage(catalog, write=not check_only)
+        if check_only and changed:
+            click.echo(f"{COVERAGE_FILE} is out of sync with the questions' points; run 'courses coverage'.")
+            sys.exit(1)
+        click.echo(f"{COVERAGE_FILE} updated." if changed else f"{COVERAGE_FILE} is in sync.")
 
     @courses.command("export-gift")
     @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
@@ -173,6 +200,8 @@ def register_cli(app: Flask) -> None:
             raise click.ClickException("The content has errors; run 'courses check' first.")
         written = export_gift(catalog, directory)
         click.echo(f"Wrote {len(written)} GIFT file(s) to {directory}.")
+
+    register_interop_cli(courses)
 
     app.cli.add_command(courses)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -55,12 +56,26 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "DEFAULT_LANGUAGE": env.get("SMMACADEMY_DEFAULT_LANGUAGE", "en"),
         "LOGIN_THROTTLE_LIMIT": int(env.get("SMMACADEMY_LOGIN_LIMIT", "5")),
         "LOGIN_THROTTLE_MINUTES": int(env.get("SMMACADEMY_LOGIN_WINDOW_MINUTES", "15")),
+        "LOGIN_ADDRESS_LIMIT": int(env.get("SMMACADEMY_LOGIN_ADDRESS_LIMIT", "20")),
+        # Server-side sessions: an idle limit and an absolute limit, longer for
+        # "keep me signed in"; last_seen is written at most every SESSION_TOUCH_SECONDS.
+        "SESSION_IDLE_MINUTES": int(env.get("SMMACADEMY_SESSION_IDLE_MINUTES", "120")),
+        "SESSION_MAX_HOURS": int(env.get("SMMACADEMY_SESSION_MAX_HOURS", "12")),
+        "REMEMBER_IDLE_DAYS": int(env.get("SMMACADEMY_REMEMBER_IDLE_DAYS", "7")),
+        "REMEMBER_DAYS": int(env.get("SMMACADEMY_REMEMBER_DAYS", "30")),
+        "SESSION_TOUCH_SECONDS": 300,
         "CANDIDATE_INVITE_DAYS": int(env.get("SMMACADEMY_INVITE_DAYS", "14")),
         "CANDIDATE_RETENTION_DAYS": int(env.get("SMMACADEMY_RETENTION_DAYS", "180")),
+        # Seconds a timed knowledge test still accepts answers after its deadline (network delay).
+        "CANDIDATE_TIME_GRACE_SECONDS": int(env.get("SMMACADEMY_TIME_GRACE_SECONDS", "60")),
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         # How many reverse proxies (nginx, a load balancer) stand in front of the app;
         # their X-Forwarded-For/-Proto headers are trusted for that many hops.
         "PROXY_COUNT": int(env.get("SMMACADEMY_PROXY_COUNT", "0")),
+        # Open Badges: the issuer's Ed25519 key (generated once when missing) and the public
+        # site address credentials name (default: the address of the request that signs).
+        "BADGE_KEY_FILE": env.get("SMMACADEMY_BADGE_KEY_FILE", str(instance_path / "badge_key.pem")),
+        "BADGE_BASE_URL": env.get("SMMACADEMY_BASE_URL", ""),
     }
     config.update(overrides)
     if config["DEFAULT_LANGUAGE"] not in config["LANGUAGES"]:
@@ -69,6 +84,7 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
             f"not {config['DEFAULT_LANGUAGE']!r}."
         )
     config["BABEL_DEFAULT_LOCALE"] = config["DEFAULT_LANGUAGE"]
+    config.setdefault("REMEMBER_COOKIE_DURATION", timedelta(days=config["REMEMBER_DAYS"]))
     secret = config.get("SECRET_KEY") or env.get("SECRET_KEY")
     if production:
         if config.get("DEBUG") or env.get("FLASK_DEBUG") in {"1", "true", "True"}:

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from flask import Flask, abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
-from .extensions import db, login_manager
+from .extensions import login_manager
 
 ACCESS_ATTRIBUTE = "access_policy"
 PUBLIC = "public"
@@ -98,7 +98,23 @@ def _enforce_declared_access():
     return None
 
 
+# What a person who must change a temporary password may still open.
+PASSWORD_CHANGE_ENDPOINTS = frozenset({"auth.change_password", "auth.logout", "static"})
+
+
+def _enforce_password_change():
+    """Send a person with a temporary password to the change page, whatever they open."""
+    if (
+        request.endpoint not in PASSWORD_CHANGE_ENDPOINTS
+        and current_user.is_authenticated
+        and current_user.must_change_password
+    ):
+        return redirect(url_for("auth.change_password"))
+    return None
+
+
 def _security_headers(response):
+    """Headers for every response; nothing a signed-in user receives is kept in a cache."""
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
@@ -107,26 +123,30 @@ def _security_headers(response):
     response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-    if current_user.is_authenticated and response.mimetype == "text/html":
+    # Pages, CSV exports, charts: any of them may carry personal data. A response
+    # that chose its own caching (static files, course images) keeps it.
+    if current_user.is_authenticated:
         response.headers.setdefault("Cache-Control", "no-store")
     return response
 
 
 def init_app(app: Flask) -> None:
-    """Install the login manager settings, the default-deny guard and headers."""
-    from .models import User
+    """Install the login manager (server-side sessions), the default-deny and password-change guards, headers."""
+    from .services import sessions
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
     login_manager.session_protection = "basic"
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    def load_user(token: str):
+        # Both cookies carry a server-side session token (User.get_id), never a user id.
+        return sessions.load(token)
 
     @login_manager.unauthorized_handler
     def unauthorized():
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
     app.before_request(_enforce_declared_access)
+    app.before_request(_enforce_password_change)
     app.after_request(_security_headers)

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .i18n import certificate_course_title, language_names, localized, snapshot_profiles, untranslated
+from .domain.devices import describe as describe_device
 
 ROLE_LABELS = {
     "learner": _l("Learner"),
@@ -122,6 +123,8 @@ def candidate_event_text(event) -> str:
             "New link valid for %(num)s days; the old one no longer works",
             int(days[1]),
         )
+    if kind == "test" and "time limit ran out" in text:
+        return gettext("Knowledge test closed: the time limit ran out")
     if kind == "test":
         late = "after the time limit" in text
         return gettext("Knowledge test submitted after the time limit") if late else gettext("Knowledge test submitted")
@@ -150,6 +153,7 @@ def init_app(app: Flask) -> None:
     app.add_template_global(certificate_course_title, "certificate_course_title")
     app.add_template_global(snapshot_profiles, "snapshot_profiles")
     app.add_template_global(untranslated, "untranslated")
+    app.add_template_global(describe_device, "describe_device")
     app.add_template_filter(_date, "date")
     app.add_template_filter(_datetime, "datetime")
     app.add_template_filter(_number, "number")

@@ -76,6 +76,7 @@ def app_config(tmp_path, courses_dir) -> dict:
         "WTF_CSRF_ENABLED": False,
         # Real scrypt, lower cost: the suite creates hundreds of accounts.
         "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+        "BADGE_KEY_FILE": str(tmp_path / "badge_key.pem"),
     }
 
 
@@ -83,16 +84,17 @@ def app_config(tmp_path, courses_dir) -> dict:
 def app(app_config):
     app = create_app(app_config)
 
-    @app.before_request
     def isolate_request_globals():
         # The fixture keeps one app context open so tests can use the database
         # directly; Flask then reuses it, and its ``g``, for every request. Drop
         # the user Flask-Login cached there so each request authenticates anew,
-        # as it does in production.
+        # as it does in production (first, before any hook looks at the user).
         g.pop("_login_user", None)
         # Likewise the interface language Flask-Babel and the candidate flow chose last time.
         g.pop("_flask_babel", None)
         g.pop("language", None)
+
+    app.before_request_funcs.setdefault(None, []).insert(0, isolate_request_globals)
 
     with app.app_context():
         if db.engine.dialect.name == "postgresql":

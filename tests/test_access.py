@@ -40,6 +40,7 @@ ACCESS = {
     "auth.setup": ("GET", "/setup", dict.fromkeys(ROLES, 404)),
     "auth.profile": ("GET", "/account", ANY_USER),
     "auth.change_password": ("GET", "/account/password", ANY_USER),
+    "auth.sign_out_others": ("POST", "/account/sessions/sign-out-others", dict.fromkeys(ROLES, 302)),
     "admin.users": ("GET", "/admin/", ADMIN_ONLY),
     "admin.create_user": ("GET", "/admin/users/new", ADMIN_ONLY),
     "admin.edit_user": ("GET", "/admin/users/{owner}", ADMIN_ONLY),
@@ -70,6 +71,18 @@ ACCESS = {
         {"anonymous": 302, "learner": 403, "manager": 403, "hr": 403, "admin": 200},
     ),
     "learn.verify": ("GET", "/verify/{cert}", PUBLIC),
+    "badges.issuer": ("GET", "/badges/issuer", PUBLIC),
+    "badges.jwks": ("GET", "/badges/issuer/jwks.json", PUBLIC),
+    "badges.status_list": ("GET", "/badges/status/0", PUBLIC),
+    "badges.check": ("GET", "/verify/badge", PUBLIC),
+    "badges.download": (
+        "GET",
+        "/certificates/{cert}/badge.jwt",
+        {"anonymous": 302, "learner": 403, "manager": 403, "hr": 403, "admin": 200},
+    ),
+    # Without a reason the admin gets the 400 page; nothing is revoked.
+    "exports.scorm": ("GET", "/admin/courses/basics/scorm12.zip", ADMIN_ONLY),
+    "badges.revoke": ("POST", "/admin/certificates/{cert}/revoke", admin_post(400)),
     "assessment.intro": ("GET", "/assessment/", ANY_USER),
     "assessment.start": ("POST", "/assessment/start", {"anonymous": 302, **dict.fromkeys(ROLES[1:], 302)}),
     # The start POST above opened a draft, so the questionnaire pages show.

@@ -180,3 +180,13 @@ def test_method_page_lists_modules_per_competency_from_tags(client, learner):
     assert "How the assessment works" in html
     assert 'href="/courses/basics/intro">Introduction to the roles</a>' in html
     assert "85%" in html and "60%" in html
+
+
+def test_results_list_six_profiles_with_the_missions_three_first(client, learner, framework):
+    fill_all(client, framework, lambda area: 4)
+    response = client.post("/assessment/submit")
+    html = client.get(response.location).get_data(as_text=True)
+    fits = html[html.index('class="fits"') :]
+    positions = [fits.index(p.name) for p in framework.profiles.values()]
+    assert len(positions) == 6 and positions == sorted(positions)
+    assert [p.name for p in framework.profiles.values()][:3] == ["SMM manager", "SMM specialist", "Community manager"]

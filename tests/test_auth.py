@@ -98,19 +98,33 @@ def test_remember_me_sets_a_persistent_http_only_cookie(client, make_user):
     assert "HttpOnly" in session and "SameSite=Lax" in session
 
 
-def test_five_failures_lock_the_account_with_a_clear_message(app, client, make_user):
+def _age_attempts(minutes: float) -> None:
+    for attempt in db.session.scalars(select(LoginAttempt)):
+        attempt.created_at -= timedelta(minutes=minutes)
+    db.session.commit()
+
+
+def test_five_failures_pause_the_account_from_that_address_with_a_doubling_back_off(app, client, make_user):
     make_user("admin")
     user = make_user("learner")
     for _ in range(5):
         assert login(client, user, "wrong-password").status_code == 401
     response = login(client, user)  # even the right password is refused now
     assert response.status_code == 429
-    assert b"Too many failed sign-in attempts. Try again in 15 minutes." in response.data
+    assert b"Too many failed sign-in attempts. Try again in 1 minute." in response.data
+    _age_attempts(1.1)
+    assert login(client, user, "wrong-password").status_code == 401  # one more guess after the pause
+    response = login(client, user)
+    assert response.status_code == 429
+    assert b"Try again in 2 minutes." in response.data
+    _age_attempts(2.1)
+    assert login(client, user, "wrong-password").status_code == 401
+    assert b"Try again in 4 minutes." in login(client, user).data
 
 
 def test_failures_from_one_address_lock_every_account_from_it(client, make_user):
     make_user("admin")
-    victims = [make_user("learner") for _ in range(5)]
+    victims = [make_user("learner") for _ in range(20)]
     for victim in victims:
         login(client, victim, "wrong-password")
     fresh = make_user("learner")
@@ -126,9 +140,7 @@ def test_lock_expires_after_the_window(client, make_user):
     user = make_user("learner")
     for _ in range(5):
         login(client, user, "wrong-password")
-    for attempt in db.session.scalars(select(LoginAttempt)):
-        attempt.created_at -= timedelta(minutes=16)
-    db.session.commit()
+    _age_attempts(16)
     assert login(client, user).status_code == 302
 
 

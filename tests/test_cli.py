@@ -66,8 +66,17 @@ def test_demo_refuses_a_database_with_real_users(runner, make_user):
 
 
 def test_courses_check_prints_totals_for_valid_content(runner):
-    result = runner.invoke(args=["courses", "check"])
+    result = runner.invoke(args=["courses", "check", "--no-lint"])
     assert result.exit_code == 0
+    assert result.output.strip().splitlines()[-1] == "3 courses, 6 modules, 6 questions"
+
+
+def test_courses_check_lints_the_bank_and_exits_1_past_the_thresholds(runner):
+    # The fixture tree is valid but far too small a bank: one question per module.
+    result = runner.invoke(args=["courses", "check"])
+    assert result.exit_code == 1
+    assert "01-basics/02-reading.md: the quiz has 0 questions (5 to 8)" in result.output
+    assert "modules outside 5-8 questions" in result.output and "FAIL" in result.output
     assert result.output.strip().splitlines()[-1] == "3 courses, 6 modules, 6 questions"
 
 

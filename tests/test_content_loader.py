@@ -172,3 +172,11 @@ def test_framework_errors_are_reported_with_line(tree):
     )
     found = messages(tree)
     assert any("competencies.yml:" in m and "target for 'strategy' needs level 1-5" in m for m in found)
+
+
+def test_russian_headings_get_readable_anchors_in_the_table_of_contents():
+    from smmacademy.content.render import render_markdown
+
+    rendered = render_markdown("## Главное\n\nТекст.\n\n## Кто такой SMM-менеджер\n", "course/")
+    assert [anchor for _, anchor, _ in rendered.toc] == ["главное", "кто-такой-smm-менеджер"]
+    assert 'id="главное"' in rendered.html

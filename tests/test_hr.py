@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from smmacademy.catalog_state import get_catalog
 from smmacademy.extensions import db
 from smmacademy.models import Assessment, AuditLog, Candidate, User
+from smmacademy.services import candidate_test
 from smmacademy.services import candidates as service
 
 from .conftest import login
@@ -53,7 +54,7 @@ def complete_flow(browser, framework, catalog, level=3, right=True):
     assert browser.post("/candidate/test", data={"action": "start"}).status_code == 302
     candidate = db.session.scalar(select(Candidate))
     answers = {}
-    for _module, question in service.test_questions(candidate, catalog):
+    for question in candidate_test.test_questions(candidate)[0]:
         answers.update(answer_fields(question, right))
     assert browser.post("/candidate/test", data={**answers, "action": "submit"}).status_code == 302
     return browser.post("/candidate/submit")
@@ -210,16 +211,18 @@ def test_drawn_questions_are_unique_repeatable_and_favour_core_competencies():
 
     catalog = load_catalog(REAL_COURSES)
     profile = catalog.framework.profiles["community-manager"]
-    drawn = service.draw_questions(catalog, "community-manager", seed=7)
+    drawn = candidate_test.draw_questions(catalog, "community-manager", seed=7)
     assert len(drawn) == len(set(drawn)) == 20
-    assert service.draw_questions(catalog, "community-manager", seed=7) == drawn
+    assert candidate_test.draw_questions(catalog, "community-manager", seed=7) == drawn
 
     def weight(qid):
         module, _question = catalog.questions[qid]
         return max(profile.targets[c].weight for c in module.competencies)
 
     pool = [weight(q.id) for m in catalog.modules if m.competencies for q in m.questions]
-    sample = [weight(qid) for seed in range(30) for qid in service.draw_questions(catalog, "community-manager", seed)]
+    sample = [
+        weight(qid) for seed in range(30) for qid in candidate_test.draw_questions(catalog, "community-manager", seed)
+    ]
     core_share_pool = pool.count(3) / len(pool)
     core_share_drawn = sample.count(3) / len(sample)
     assert core_share_drawn > core_share_pool
@@ -314,3 +317,24 @@ def test_only_hr_and_admins_see_candidates(client, make_user, role):
         assert client.get(url).status_code == 403, url
     for url in ["/hr/candidates/1/note", "/hr/candidates/1/status", "/hr/candidates/1/delete", "/hr/candidates/1/hire"]:
         assert client.post(url).status_code == 403, url
+
+
+def test_compare_shows_six_profiles_and_a_dash_for_results_scored_before_a_profile_existed(app, client, hr):
+    catalog = get_catalog()
+    ids = []
+    for index in range(2):
+        candidate, link, _html = invite(client, name=f"Person {index}", email=f"p{index}@mail.example")
+        browser, _ = as_candidate(app, link)
+        complete_flow(browser, catalog.framework, catalog, level=3, right=True)
+        ids.append(candidate.id)
+    older = db.session.scalar(select(Assessment).where(Assessment.candidate_id == ids[0]))
+    # A result scored against framework version 1 knows only the mission's three profiles.
+    fits = {pid: fit for pid, fit in older.result["fits"].items() if pid in list(catalog.framework.profiles)[:3]}
+    older.result = {**older.result, "fits": fits}
+    db.session.commit()
+    html = client.get(f"/hr/compare?ids={ids[0]}&ids={ids[1]}").get_data(as_text=True)
+    names = [p.name for p in catalog.framework.profiles.values()]
+    assert len(names) == 6 and all(f"Fit: {name}" in html for name in names)
+    assert html.index("Fit: SMM manager") < html.index("Fit: Content team lead")
+    digital = html[html.index("Fit: Digital marketer") :].split("</tr>")[0]
+    assert "<td>—</td>" in digital

@@ -212,3 +212,30 @@ def test_home_shows_continue_results_and_certificates(client, learner):
     html = client.get("/home").get_data(as_text=True)
     assert "Continue where you left off" in html
     assert "Recent quiz results" in html and "80%" in html
+
+
+def test_an_optional_module_is_marked_and_not_needed_for_the_certificate(app, client, learner, courses_dir):
+    reading = courses_dir / "01-basics" / "02-reading.md"
+    reading.write_text(reading.read_text().replace("minutes: 3\n", "minutes: 3\noptional: true\n"))
+    app.extensions["smmacademy_catalog"].refresh_if_changed()
+    assert "Optional" in client.get("/courses/basics").get_data(as_text=True)
+    assert "does not count toward completing the course" in client.get("/courses/basics/reading").get_data(as_text=True)
+    submit(client, RIGHT)
+    certificate = db.session.scalar(select(Certificate))
+    assert certificate is not None and certificate.course_slug == "basics"
+    assert "100%" in client.get("/courses/basics").get_data(as_text=True)
+
+
+def test_module_page_lists_the_objectives_at_the_top(app, client, learner, courses_dir):
+    intro = courses_dir / "01-basics" / "01-intro.md"
+    objectives = (
+        "objectives:\n"
+        "  - text: Decide who builds the social media system.\n    statements: [strategy.goals]\n"
+        "  - text: Explain what a specialist executes.\n    statements: [team-leadership.delegate]\n"
+        "  - text: Spot a reply that breaks the brand voice.\n    statements: [communication.clarity]\n"
+    )
+    intro.write_text(intro.read_text().replace("quiz:\n", objectives + "quiz:\n", 1))
+    app.extensions["smmacademy_catalog"].refresh_if_changed()
+    html = client.get("/courses/basics/intro").get_data(as_text=True)
+    assert "After this module you can" in html
+    assert html.index("Decide who builds the social media system.") < html.index("Why roles matter")

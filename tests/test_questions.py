@@ -48,8 +48,11 @@ def test_true_false(questions):
     assert grade(q, True) == 0.0
 
 
-@pytest.mark.parametrize("typed, expected", [("3-4", 1.0), ("  3   TO 4 ", 1.0), ("3 - 4", 0.0), ("five", 0.0)])
-def test_text_answer_ignores_case_and_extra_spaces(questions, typed, expected):
+@pytest.mark.parametrize(
+    "typed, expected",
+    [("3-4", 1.0), ("  3   TO 4 ", 1.0), ("3 - 4", 1.0), ("3\u20134 months", 1.0), ("4-3", 0.0), ("five", 0.0)],
+)
+def test_text_answer_ignores_case_spaces_and_dash_forms(questions, typed, expected):
     assert grade(questions["intro-text"], typed) == expected
 
 

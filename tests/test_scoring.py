@@ -45,20 +45,46 @@ def with_noise(ratings: dict[str, int], rng: random.Random) -> dict[str, int]:
     return noisy
 
 
-def test_framework_has_12_to_18_competencies_with_2_to_4_statements(framework):
-    assert 12 <= len(framework.competencies) <= 18
+MISSION_PROFILES = ["smm-manager", "smm-specialist", "community-manager"]
+PROFILES = MISSION_PROFILES + ["content-lead", "content-creator", "digital-marketer"]
+NEW_COMPETENCIES = {
+    "communication": ["communication.clarity", "communication.listen", "communication.present"],
+    "creativity": ["creativity.ideas", "creativity.formats"],
+    "seo-search": ["seo-search.keywords", "seo-search.discoverability"],
+    "attention-to-detail": ["attention-to-detail.proofread", "attention-to-detail.consistency"],
+}
+
+
+def test_framework_has_12_to_22_competencies_with_2_to_4_statements(framework):
+    assert 12 <= len(framework.competencies) <= 22
     assert all(2 <= len(c.statements) <= 4 for c in framework.competencies.values())
-    assert set(framework.profiles) == {"smm-manager", "smm-specialist", "community-manager"}
 
 
-@pytest.mark.parametrize("profile_id", ["smm-manager", "smm-specialist", "community-manager"])
+def test_six_profiles_with_the_missions_three_listed_first(framework):
+    assert list(framework.profiles) == PROFILES
+    assert framework.version >= 2
+
+
+def test_the_new_competencies_have_exactly_the_ids_the_authors_use(framework):
+    for cid, statements in NEW_COMPETENCIES.items():
+        assert [s.id for s in framework.competencies[cid].statements] == statements
+        assert all(cid in p.targets for p in framework.profiles.values())
+
+
+def test_communication_is_core_for_the_three_mission_roles(framework):
+    assert all(framework.profiles[pid].targets["communication"].level >= 4 for pid in MISSION_PROFILES)
+    manager = framework.profiles["smm-manager"].targets
+    assert [manager[c].level for c in ("business-processes", "evangelism", "analytics")] == [5, 5, 5]
+
+
+@pytest.mark.parametrize("profile_id", PROFILES)
 def test_answering_exactly_a_profiles_targets_maps_to_it(framework, snapshot, profile_id):
     result = scoring.score(snapshot, persona(framework, profile_id))
     assert result["best"]["profile"] == profile_id
     assert result["fits"][profile_id]["fit"] >= 95
 
 
-@pytest.mark.parametrize("profile_id", ["smm-manager", "smm-specialist", "community-manager"])
+@pytest.mark.parametrize("profile_id", PROFILES)
 def test_persona_with_noise_still_maps_to_its_profile_in_90_percent_of_trials(framework, snapshot, profile_id):
     rng = random.Random(f"noise-{profile_id}")
     base = persona(framework, profile_id)
@@ -92,7 +118,7 @@ def test_community_heavy_persona_maps_to_community_manager(framework, snapshot):
 
 def test_manager_persona_is_ready_for_several_profiles_and_matched_to_the_most_demanding(framework, snapshot):
     result = scoring.score(snapshot, ratings_at(framework, {cid: 5 for cid in framework.competencies}))
-    assert set(result["best"]["ready_for"]) == {"smm-manager", "smm-specialist", "community-manager"}
+    assert set(result["best"]["ready_for"]) == set(PROFILES)
     assert result["best"]["ready_for"][0] == result["best"]["profile"] == "smm-manager"
 
 

@@ -327,3 +327,25 @@ def test_a_submitted_self_assessment_fulfils_its_assignment_everywhere(client, t
     client.post("/logout")
     login(client, team["manager"])
     assert 'class="status-row-overdue"' not in client.get("/team/").get_data(as_text=True)
+
+
+def test_an_optional_module_counts_toward_neither_course_nor_team_completion(app, client, team, courses_dir):
+    from smmacademy.catalog_state import get_catalog
+    from smmacademy.services.team import Scope, build_dashboard
+
+    reading = courses_dir / "01-basics" / "02-reading.md"
+    reading.write_text(reading.read_text().replace("minutes: 3\n", "minutes: 3\noptional: true\n"))
+    app.extensions["smmacademy_catalog"].refresh_if_changed()
+    person = team["direct"]
+    db.session.add(Assignment(user_id=person.id, kind="course", course_slug="basics"))
+    db.session.add(
+        ModuleProgress(
+            user_id=person.id, course_slug="basics", module_slug="intro", quiz_passed_at=utcnow(), best_score=90
+        )
+    )
+    db.session.commit()
+    dashboard = build_dashboard(get_catalog(), Scope(manager_id=team["manager"].id))
+    row = next(r for r in dashboard.rows if r.user.id == person.id)
+    assert row.assigned_done == 1
+    assert dict(dashboard.course_completion)["Basics of social media"] == 50.0  # 1 of 2 people, 1 required module
+    assert row.completion == pytest.approx(100.0 / 5)  # 1 of the 5 required modules (6 minus the optional one)

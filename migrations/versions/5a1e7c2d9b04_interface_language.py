@@ -1,7 +1,7 @@
 """Interface language per person and per candidate invitation
 
 Revision ID: 5a1e7c2d9b04
-Revises: c695a54e09e8
+Revises: 8b3f0d6a2c17
 Create Date: 2026-11-29 18:50:00
 
 """
@@ -10,20 +10,19 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "5a1e7c2d9b04"
-down_revision = "c695a54e09e8"
+down_revision = "8b3f0d6a2c17"
 branch_labels = None
 depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("language", sa.String(length=8), nullable=True))
-    with op.batch_alter_table("candidates", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("language", sa.String(length=8), server_default="en", nullable=False))
+    # Plain ADD COLUMN on every database: a batch rebuild of "users" or "candidates"
+    # on SQLite (DROP TABLE + rename, foreign keys on) would cascade-delete their child rows.
+    op.add_column("users", sa.Column("language", sa.String(length=8), nullable=True))
+    op.add_column("candidates", sa.Column("language", sa.String(length=8), server_default="en", nullable=False))
 
 
 def downgrade():
-    with op.batch_alter_table("candidates", schema=None) as batch_op:
-        batch_op.drop_column("language")
-    with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.drop_column("language")
+    # ALTER TABLE ... DROP COLUMN (SQLite 3.35+), again without rebuilding the tables.
+    op.drop_column("candidates", "language")
+    op.drop_column("users", "language")

@@ -16,7 +16,9 @@ from ..choices import department_choices
 from ..content.translations import CURRENT, MISSING, STALE, UNMARKED, translation_report
 from ..errors import render_error
 from ..extensions import db
+from ..forms import error_summary
 from ..models import ROLES, Department, User
+from ..params import int_arg
 from ..security import role_required
 from ..services import accounts
 from ..services.onboarding import sync_onboarding
@@ -65,10 +67,11 @@ def users():
     query = request.args.get("q", "").strip()[:100]
     role = request.args.get("role", "")
     role = role if role in ROLES else ""
-    department_id = request.args.get("department", type=int)
-    page = max(1, request.args.get("page", 1, type=int))
+    department_id = int_arg("department")
     stmt = User.search(query, role, department_id)
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(int_arg("page", 1), pages)
     people = db.session.scalars(stmt.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     return render_template(
         "admin/users.html",
@@ -78,7 +81,7 @@ def users():
         department_id=department_id,
         departments=db.session.scalars(Department.ordered()).all(),
         page=page,
-        pages=max(1, -(-total // PAGE_SIZE)),
+        pages=pages,
         total=total,
         roles=ROLES,
     )
@@ -115,22 +118,22 @@ def edit_user(user_id: int):
         form.department_id.data = user.department_id or 0
         form.manager_id.data = user.manager_id or 0
     _fill_choices(form, user)
+    status = 200
     if form.validate_on_submit():
         old_department = user.department_id
         try:
-            _apply(form, user)
+            accounts.save_user(current_user._get_current_object(), user, lambda target: _apply(form, target))
         except accounts.AccountError as error:
-            db.session.rollback()
             flash(str(error), "error")
+            status = 409
         else:
-            db.session.commit()
             if user.department_id != old_department:
                 sync_onboarding(user)
             flash(_("Saved %(name)s.", name=user.full_name), "success")
             return redirect(url_for("admin.users"))
     return render_template(
         "admin/user_form.html", form=form, user=user, confirm=ConfirmForm()
-    ), 400 if form.errors else 200
+    ), 400 if form.errors else status
 
 
 @bp.route("/users/<int:user_id>/active", methods=["POST"])
@@ -139,8 +142,10 @@ def toggle_active(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     if user.id == current_user.id:
         return render_error(400, _("You cannot deactivate your own account."))
-    user.active = not user.active
-    db.session.commit()
+    try:
+        accounts.set_active(current_user._get_current_object(), user, not user.active)
+    except accounts.AccountError as error:
+        return render_error(409, str(error))
     message = (
         _("%(name)s can sign in again.", name=user.full_name)
         if user.active
@@ -154,10 +159,7 @@ def toggle_active(user_id: int):
 @role_required("admin")
 def reset_password(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
-    password = accounts.temporary_password()
-    user.set_password(password)
-    user.must_change_password = True
-    db.session.commit()
+    password = accounts.reset_password(user)
     return render_template("admin/password_issued.html", user=user, password=password, created=False)
 
 
@@ -188,7 +190,7 @@ def rename_department(department_id: int):
     department = db.session.get(Department, department_id) or abort(404)
     form = DepartmentForm()
     if not form.validate_on_submit():
-        return render_error(400, _("Enter a department name of at most 120 characters."))
+        return render_error(400, error_summary(form))
     name = form.name.data.strip()
     other = accounts.department_by_name(name)
     if other and other.id != department.id:

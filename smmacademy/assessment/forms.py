@@ -5,16 +5,16 @@ The rating pages are built from the framework, so their fields are read from
 forms carry the CSRF token and the fixed fields.
 """
 
-from flask_wtf import FlaskForm
+from ..forms import BaseForm
 
 
-class StartForm(FlaskForm):
+class StartForm(BaseForm):
     """Starts (or resumes) the questionnaire."""
 
 
-class AreaForm(FlaskForm):
+class AreaForm(BaseForm):
     """One area page; the pressed button's ``direction`` says where to go after saving."""
 
 
-class SubmitForm(FlaskForm):
+class SubmitForm(BaseForm):
     """Final submission of a complete questionnaire."""

@@ -1,19 +1,17 @@
-"""Views: login, logout, first-run setup, profile, password change."""
+"""Views: login, logout, first-run setup, profile with sessions, password change."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 
-from ..extensions import db
 from ..i18n import language_names
 from ..main.forms import LanguageForm
 from ..models import User
-from ..models.base import utcnow
 from ..security import login_required, public, safe_next
-from ..services import accounts, throttle
+from ..services import accounts, sessions, signin
 from . import bp
 from .forms import ChangePasswordForm, LoginForm, SetupForm
 
@@ -22,10 +20,20 @@ def _home() -> str:
     return url_for("main.home")
 
 
+def _address() -> str:
+    return request.remote_addr or "unknown"
+
+
+def _start_session(user: User, remember: bool) -> None:
+    """Open a server-side session and hand its token to Flask-Login's cookies."""
+    sessions.start(user, remember, request.headers.get("User-Agent", ""), _address())
+    login_user(user, remember=remember)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @public
 def login():
-    if db.session.scalar(User.admin_exists()) is None:
+    if accounts.site_is_empty():
         return redirect(url_for("auth.setup"))
     target = safe_next(request.args.get("next"), _home())
     if current_user.is_authenticated:
@@ -33,31 +41,23 @@ def login():
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        address = request.remote_addr or "unknown"
-        limit = current_app.config["LOGIN_THROTTLE_LIMIT"]
-        window = current_app.config["LOGIN_THROTTLE_MINUTES"]
-        state = throttle.check(form.email.data, address, limit, window)
-        user = db.session.scalar(User.by_email(form.email.data))
-        if state.locked:
+        result = signin.authenticate(form.email.data, form.password.data, _address())
+        if result.locked_minutes:
             flash(
                 ngettext(
                     "Too many failed sign-in attempts. Try again in %(num)s minute.",
                     "Too many failed sign-in attempts. Try again in %(num)s minutes.",
-                    state.retry_minutes,
+                    result.locked_minutes,
                 ),
                 "error",
             )
             status = 429
-        elif user is None or not user.check_password(form.password.data) or not user.active:
-            throttle.record_failure(form.email.data, address)
+        elif result.user is None:
             flash(_("The email or password is not correct, or the account is deactivated."), "error")
             status = 401
         else:
-            throttle.clear_account(user.email)
-            user.last_login_at = utcnow()
-            db.session.commit()
-            login_user(user, remember=form.remember.data)
-            if user.must_change_password:
+            _start_session(result.user, bool(form.remember.data))
+            if result.user.must_change_password:
                 flash(_("Please choose your own password before you continue."), "info")
                 return redirect(url_for("auth.change_password"))
             return redirect(target)
@@ -69,6 +69,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    sessions.end(current_user)
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
@@ -77,18 +78,19 @@ def logout():
 @bp.route("/setup", methods=["GET", "POST"])
 @public
 def setup():
-    if db.session.scalar(User.admin_exists()) is not None:
+    if not accounts.site_is_empty():
         abort(404)
     form = SetupForm()
     if form.validate_on_submit():
         try:
-            accounts.validate_password(form.password.data)
-            accounts.ensure_departments()
-            user = accounts.create_user(form.email.data, form.full_name.data, "admin", form.password.data)
+            user = accounts.create_first_admin(form.email.data, form.full_name.data, form.password.data)
+        except accounts.SetupClosed:
+            abort(404)
         except accounts.AccountError as error:
-            flash(str(error), "error")
+            # The form already checked the name and the address: what is left is the password policy.
+            form.password.errors.append(str(error))
         else:
-            login_user(user)
+            _start_session(user, remember=False)
             flash(_("Welcome! Your administrator account is ready."), "success")
             return redirect(url_for("admin.users"))
     return render_template("auth/setup.html", form=form), 400 if form.errors else 200
@@ -100,7 +102,21 @@ def profile():
     language_form = LanguageForm(
         languages=language_names(), data={"language": current_user.language or "", "next": url_for("auth.profile")}
     )
-    return render_template("auth/profile.html", user=current_user, language_form=language_form)
+    return render_template(
+        "auth/profile.html",
+        user=current_user,
+        language_form=language_form,
+        sessions=sessions.active_for(current_user),
+        current_session_id=current_user.current_session_id,
+    )
+
+
+@bp.route("/account/sessions/sign-out-others", methods=["POST"])
+@login_required
+def sign_out_others():
+    ended = sessions.end_others(current_user)
+    flash(ngettext("Signed out on %(num)d other device.", "Signed out on %(num)d other devices.", ended), "success")
+    return redirect(url_for("auth.profile"))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -112,13 +128,10 @@ def change_password():
             form.current.errors.append(_("The current password is not correct."))
         else:
             try:
-                accounts.validate_password(form.password.data)
+                accounts.change_password(current_user, form.password.data)
             except accounts.AccountError as error:
                 form.password.errors.append(str(error))
             else:
-                current_user.set_password(form.password.data)
-                current_user.must_change_password = False
-                db.session.commit()
-                flash(_("Your password has been changed."), "success")
+                flash(_("Your password has been changed. You are signed out on your other devices."), "success")
                 return redirect(url_for("auth.profile"))
     return render_template("auth/password.html", form=form), 400 if form.errors else 200

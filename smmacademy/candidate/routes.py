@@ -9,14 +9,13 @@ from flask_babel import gettext as _
 
 from ..assessment.pages import area_page, first_open_area, save_posted_ratings
 from ..catalog_state import get_catalog, get_framework
-from ..content.questions import presentations
 from ..domain import scoring
 from ..errors import render_error
 from ..extensions import db
 from ..i18n import translated, use_language
 from ..models import Candidate
 from ..security import ACCESS_ATTRIBUTE, public
-from ..services import candidates
+from ..services import candidate_test, candidates
 from . import bp
 from .forms import AreaForm, ConsentForm, StepForm
 
@@ -152,6 +151,15 @@ def area(area_id: str):
     return render_template("candidate/area.html", form=form, **page.context(assessment)), page.status
 
 
+def _grace():
+    return candidate_test.grace_of(current_app.config)
+
+
+def _time_is_up(status: int):
+    """The clear page of a test closed because its time ran out."""
+    return render_template("candidate/time_up.html", candidate=g.candidate), status
+
+
 @bp.route("/test", methods=["GET", "POST"])
 @candidate_required
 def test():
@@ -162,24 +170,30 @@ def test():
     catalog = get_catalog()
     if request.method == "POST":
         if request.form.get("action") == "start":
-            candidates.start_test(candidate, catalog)
+            candidate_test.start_test(candidate, catalog)
             return redirect(url_for("candidate.test"))
         try:
-            candidates.submit_test(candidate, catalog, set(request.form.keys()), request.form.getlist)
+            candidate_test.submit_test(candidate, catalog, set(request.form.keys()), request.form.getlist, _grace())
+        except candidate_test.TimeExpired:
+            return _time_is_up(409)
+        except candidates.AlreadyDone:
+            flash(_("Your test answers were already saved; the first submission counts."), "info")
+            return redirect(url_for("candidate.welcome"))
         except candidates.CandidateError as error:
             db.session.rollback()
-            return render_error(400, str(error))
+            return render_error(400, translated(error))
         flash(_("Your test answers are saved."), "success")
         return redirect(url_for("candidate.welcome"))
-    pairs = candidates.test_questions(candidate, catalog) if candidate.test_started_at else []
-    questions = tuple(q for _, q in pairs)
+    if candidate.test_started_at and candidate_test.close_if_expired(candidate, _grace(), catalog):
+        return _time_is_up(200)
+    questions, order = candidate_test.test_questions(candidate, catalog) if candidate.test_started_at else ((), {})
     return render_template(
         "candidate/test.html",
         candidate=candidate,
         questions=questions,
-        order=presentations(questions, candidate.test_seed or 0),
+        order=order,
         form=StepForm(),
-        deadline=candidates.deadline(candidate),
+        deadline=candidate_test.deadline(candidate),
         size=candidates.TEST_SIZE,
     )
 
@@ -190,7 +204,7 @@ def submit():
     candidate = g.candidate
     catalog = get_catalog()
     try:
-        candidates.finish(candidate, catalog)
+        candidate_test.finish(candidate, catalog, _grace())
     except (candidates.CandidateError, scoring.RatingError) as error:
         db.session.rollback()
         return render_error(400, _("Not submitted yet: %(problem)s", problem=translated(error)))

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from .coverage import COVERAGE_FILE, load_point_keys
 from .errors import Reporter
 from .framework import load_framework
 from .framework_translation import load_translations
+from .lesson_fields import read_objectives, read_optional, read_takeaways
 from .model import Catalog, Course, CourseText, Module, ModuleText, SearchHit
 from .questions import Question, parse_question
 from .render import render_markdown, word_count
@@ -81,6 +83,8 @@ class _Loader:
         self.asset_prefix = asset_prefix
         self.report = Reporter(root, root)
         self.question_ids: dict[str, str] = {}
+        self.point_keys = load_point_keys(root) if root.is_dir() else None
+        self.statement_ids: set[str] | None = None
 
     def load(self) -> Catalog:
         catalog = Catalog(self.root)
@@ -92,6 +96,7 @@ class _Loader:
         if catalog.framework is not None:
             load_translations(catalog.framework, self.root, self.report)
         competency_ids = set(catalog.framework.competencies) if catalog.framework else None
+        self.statement_ids = set(catalog.framework.statements) if catalog.framework else None
         for folder in sorted(p for p in self.root.iterdir() if p.is_dir()):
             match = COURSE_DIR.match(folder.name)
             if not match:
@@ -190,12 +195,36 @@ class _Loader:
                     )
                     continue
                 self.question_ids[question.id] = str(path.relative_to(self.root.parent))
+            self._check_points(question, report)
             questions.append(question)
         rendered = render_markdown(body, f"{self.asset_prefix}{course_slug}/")
         for image in rendered.images:
             if not (path.parent / image).is_file() or Path(image).suffix.lower() not in ASSET_SUFFIXES:
                 head.error(f"image '{image}' is not an image file beside the module", body_line)
-        return meta, report, body, ModuleText(title, rendered.html, rendered.toc, rendered.text, tuple(questions))
+        text = ModuleText(
+            title,
+            rendered.html,
+            rendered.toc,
+            rendered.text,
+            tuple(questions),
+            objectives=read_objectives(meta, report, self.statement_ids),
+            takeaways=read_takeaways(body, head, body_line),
+        )
+        return meta, report, body, text
+
+    def _check_points(self, question: Question, report: Reporter) -> None:
+        """Every COVERAGE key a question names must be a row of COVERAGE.md."""
+        if not question.points:
+            return
+        if self.point_keys is None:
+            report.error(f"question '{question.id}' names points but {COVERAGE_FILE} is missing", question.line)
+            return
+        unknown = [key for key in question.points if key not in self.point_keys]
+        if unknown:
+            report.error(
+                f"question '{question.id}': point(s) {', '.join(unknown)} are not rows of {COVERAGE_FILE}",
+                question.line,
+            )
 
     def _module(self, path: Path, course_slug: str, number: int, slug: str, competency_ids) -> Module | None:
         parsed = self._module_text(path, course_slug, competency_ids, None)
@@ -229,6 +258,7 @@ class _Loader:
             words=word_count(body),
             path=str(path),
             texts={"en": text},
+            optional=read_optional(meta, report),
         )
         for translation in sorted(path.parent.glob(f"{path.stem}.??.md")):
             language = translation.name.split(".")[-2]
@@ -253,12 +283,18 @@ class _Loader:
                 and question.correct == source.correct
                 and question.truth == source.truth
                 and len(question.pairs) == len(source.pairs)
+                and question.points in ((), source.points)
+                and question.cognitive in (None, source.cognitive)
             )
             if not same:
                 report.error(
-                    f"question '{qid}' must keep the original's type, option keys and correct answers",
+                    f"question '{qid}' must keep the original's type, option keys, correct answers, "
+                    "cognitive level and points",
                     question.line,
                 )
+        statements = [o.statements for o in variant.objectives]
+        if statements and statements != [o.statements for o in module.objectives]:
+            report.error("a translation's objectives must name the same statements as the original's")
 
     def _check_prerequisites(self, catalog: Catalog) -> None:
         for course in catalog.courses.values():

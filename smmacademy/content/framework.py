@@ -11,7 +11,7 @@ from .yamlfile import LineDict, YamlProblem, load_yaml
 
 SCALE_LEVELS = (1, 2, 3, 4, 5)
 STATEMENTS_PER_COMPETENCY = (2, 4)
-COMPETENCY_COUNT = (12, 18)
+COMPETENCY_COUNT = (12, 22)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .catalog import Catalog, Module
+from .exchange import option_weights, write_quiz_files
 from .questions import Question
 
 _SPECIAL = "~=#{}:\\"
@@ -26,12 +27,8 @@ def question_to_gift(question: Question) -> str:
     if question.type == "single":
         answers = " ".join(("=" if key in question.correct else "~") + escape(text) for key, text in question.options)
     elif question.type == "multiple":
-        right = 100 / len(question.correct)
-        wrong = -right
-        answers = " ".join(
-            f"~%{right:g}%{escape(text)}" if key in question.correct else f"~%{wrong:g}%{escape(text)}"
-            for key, text in question.options
-        )
+        weights = option_weights(question)
+        answers = " ".join(f"~%{weights[key] * 100:g}%{escape(text)}" for key, text in question.options)
     elif question.type == "truefalse":
         answers = "TRUE" if question.truth else "FALSE"
     elif question.type == "text":
@@ -56,13 +53,4 @@ def module_to_gift(module: Module, course_title: str) -> str:
 
 def export_gift(catalog: Catalog, target: Path) -> list[Path]:
     """Write one ``<course>--<module>.gift.txt`` per module with a quiz; return the paths."""
-    target.mkdir(parents=True, exist_ok=True)
-    written = []
-    for course in catalog.courses.values():
-        for module in course.modules:
-            if not module.has_quiz:
-                continue
-            path = target / f"{course.slug}--{module.slug}.gift.txt"
-            path.write_text(module_to_gift(module, course.title), encoding="utf-8")
-            written.append(path)
-    return written
+    return write_quiz_files(catalog, target, ".gift.txt", module_to_gift)

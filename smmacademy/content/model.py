@@ -14,6 +14,14 @@ from .questions import Question
 
 
 @dataclass(frozen=True)
+class Objective:
+    """What a learner can do after a module, tied to framework statement ids."""
+
+    text: str
+    statements: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class ModuleText:
     """The language-specific part of a module: wording only, never keys."""
 
@@ -22,6 +30,8 @@ class ModuleText:
     toc: tuple[tuple[int, str, str], ...]
     text: str
     questions: tuple[Question, ...]
+    objectives: tuple[Objective, ...] = ()
+    takeaways: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -36,6 +46,8 @@ class Module:
     words: int
     path: str
     texts: dict[str, ModuleText]  # language code -> text; "en" always present
+    # An optional module counts toward neither course completion nor certificates.
+    optional: bool = False
 
     def text_for(self, language: str | None = None) -> ModuleText:
         """The module's wording in ``language``, falling back to English."""
@@ -48,6 +60,10 @@ class Module:
     @property
     def questions(self) -> tuple[Question, ...]:
         return self.texts["en"].questions
+
+    @property
+    def objectives(self) -> tuple[Objective, ...]:
+        return self.texts["en"].objectives
 
     @property
     def has_quiz(self) -> bool:

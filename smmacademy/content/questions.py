@@ -13,11 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .answers import answers_match
 from .errors import Reporter
 from .yamlfile import LineDict
 
 QUESTION_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 OPTION_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+# What a question asks of the learner: remember a fact, apply it, or decide in a situation.
+COGNITIVE_LEVELS = ("recall", "application", "scenario")
+POINT_KEY = re.compile(r"^\d{3}\.\d+$")
 
 GetList = Callable[[str], list[str]]
 
@@ -40,6 +44,8 @@ class Question:
     truth: bool | None = None
     answers: tuple[str, ...] = ()
     pairs: tuple[tuple[str, str], ...] = ()
+    cognitive: str | None = None
+    points: tuple[str, ...] = ()
 
     @property
     def kind(self) -> QuestionType:
@@ -62,11 +68,6 @@ class Grade:
     def correct(self) -> bool:
         """True when the answer earned full marks."""
         return self.score >= 0.999
-
-
-def normalise_text(value: str) -> str:
-    """Lower-case and collapse white space for text answers."""
-    return " ".join(str(value).split()).casefold()
 
 
 class QuestionType:
@@ -245,8 +246,8 @@ class TextAnswer(QuestionType):
         return values[0].strip()
 
     def grade(self, question, answer):
-        accepted = {normalise_text(a) for a in question.answers}
-        return Grade(1.0 if normalise_text(answer) in accepted else 0.0, {"typed": answer})
+        right = any(answers_match(answer, accepted) for accepted in question.answers)
+        return Grade(1.0 if right else 0.0, {"typed": answer})
 
 
 class Matching(QuestionType):
@@ -333,14 +334,40 @@ def parse_question(raw: Any, report: Reporter, fallback_line: int) -> Question |
     if missing:
         report.error(f"question '{qid}' needs {' and '.join(missing)}", raw.line)
         return None
+    cognitive = raw.get("cognitive")
+    if cognitive is not None and cognitive not in COGNITIVE_LEVELS:
+        report.error(
+            f"question '{qid}': 'cognitive' must be one of {', '.join(COGNITIVE_LEVELS)} (got '{cognitive}')",
+            raw.line_of("cognitive"),
+        )
+        return None
+    points = _parse_points(raw, qid, report)
+    if points is None:
+        return None
     base = {
         "id": qid,
         "type": kind.name,
         "prompt": str(raw["prompt"]).strip(),
         "explanation": str(raw["explanation"]).strip(),
         "line": raw.line,
+        "cognitive": cognitive,
+        "points": points,
     }
     return kind.parse(raw, base, report)
+
+
+def _parse_points(raw: LineDict, qid: str, report: Reporter) -> tuple[str, ...] | None:
+    """The COVERAGE keys a question checks; their existence is checked by the loader."""
+    points = raw.get("points", [])
+    if isinstance(points, str):
+        points = [points]
+    if not isinstance(points, list) or not all(isinstance(p, str) and POINT_KEY.match(p.strip()) for p in points):
+        report.error(
+            f"question '{qid}': 'points' must be a list of COVERAGE keys in quotes, e.g. points: [\"000.23\"]",
+            raw.line_of("points"),
+        )
+        return None
+    return tuple(dict.fromkeys(p.strip() for p in points))
 
 
 def grade_quiz(questions: tuple[Question, ...], answers: dict[str, Any]) -> tuple[float, dict[str, Grade]]:

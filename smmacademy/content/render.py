@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import markdown
 import nh3
+from markdown.extensions.toc import slugify_unicode
 
 EXTENSIONS = ["toc", "tables", "fenced_code", "admonition", "sane_lists", "attr_list"]
 ALLOWED_TAGS = {
@@ -54,7 +55,9 @@ def render_markdown(source: str, asset_prefix: str = "") -> Rendered:
     exist) and prefixed with ``asset_prefix`` so they are served from the
     course folder.
     """
-    md = markdown.Markdown(extensions=EXTENSIONS, extension_configs={"toc": {"toc_depth": "2-3"}})
+    md = markdown.Markdown(
+        extensions=EXTENSIONS, extension_configs={"toc": {"toc_depth": "2-3", "slugify": slugify_unicode}}
+    )
     raw_html = md.convert(source)
     images = []
 

@@ -15,15 +15,21 @@ def _fmt(value: float) -> str:
 
 
 def radar(
-    labels: list[str], series: list[tuple[str, list[float], str]], maximum: float = 5, title: str = "", size: int = 420
+    labels: list[str],
+    series: list[tuple[str, list[float], str]],
+    maximum: float = 5,
+    title: str = "",
+    size: int | None = None,
 ) -> str:
     """A radar (spider) chart: one axis per label, one polygon per series.
 
     ``series`` holds (name, values, css class) with values on 0..maximum.
+    Without ``size`` the chart grows with the number of axes so labels keep apart.
     """
     count = len(labels)
     if count < 3:
         return ""
+    size = size or max(420, 25 * count)
     # Wide margins left and right: axis labels are long ("Business process integration").
     width = size + 300
     centre_x, centre = width / 2, size / 2

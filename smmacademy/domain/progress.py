@@ -26,6 +26,19 @@ class ProgressRow(Protocol):
     attempts: int
 
 
+def counts_toward_completion(module) -> bool:
+    """Whether a module is needed to complete its course (optional modules are not).
+
+    The one definition used by course progress, certificates and the team dashboards.
+    """
+    return not getattr(module, "optional", False)
+
+
+def required_modules(course) -> list:
+    """The modules a learner must finish to complete ``course``."""
+    return [m for m in course.modules if counts_toward_completion(m)]
+
+
 def module_status(row: ProgressRow | None, has_quiz: bool) -> str:
     """One of not_started, in_progress, completed, quiz_passed."""
     if row is None:
@@ -65,6 +78,7 @@ def course_progress(
     Rows for modules that no longer exist are ignored here, so deleting a
     module never breaks a page; they still show in history views. With
     ``module_slugs`` only those modules count (e.g. department onboarding).
+    Optional modules get a status but count toward neither ``done`` nor ``total``.
     """
     statuses, last_seen = {}, None
     wanted = set(module_slugs) if module_slugs is not None else None
@@ -75,9 +89,11 @@ def course_progress(
         statuses[module.slug] = module_status(row, module.has_quiz)
         if row is not None and (last_seen is None or row.last_seen_at > last_seen):
             last_seen = row.last_seen_at
-    done = sum(1 for s in statuses.values() if s in DONE_STATES)
-    started = sum(1 for s in statuses.values() if s != NOT_STARTED)
-    return CourseProgress(course.slug, len(course.modules), done, started, statuses, last_seen)
+    required = {m.slug for m in required_modules(course)}
+    counted = [status for slug, status in statuses.items() if slug in required]
+    done = sum(1 for s in counted if s in DONE_STATES)
+    started = sum(1 for s in counted if s != NOT_STARTED)
+    return CourseProgress(course.slug, len(required), done, started, statuses, last_seen)
 
 
 def continue_point(courses: Iterable, rows: dict[tuple[str, str], ProgressRow]):

@@ -1,20 +1,21 @@
 """Forms of the HR blueprint."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
+from ..forms import BaseForm, fits
+from ..models import Candidate
 from ..models.candidate import HR_DECISIONS
 from ..services.accounts import EMAIL
 from ..templating import CANDIDATE_STATUS_LABELS
 
 
-class InviteForm(FlaskForm):
-    full_name = StringField(_l("Candidate's full name"), validators=[DataRequired(), Length(max=200)])
+class InviteForm(BaseForm):
+    full_name = StringField(_l("Candidate's full name"), validators=[DataRequired(), fits(Candidate.full_name)])
     email = EmailField(
         _l("Email"),
-        validators=[DataRequired(), Length(max=254), Regexp(EMAIL, message=_l("Enter a valid email address."))],
+        validators=[DataRequired(), fits(Candidate.email), Regexp(EMAIL, message=_l("Enter a valid email address."))],
     )
     profile_id = SelectField(_l("Position applied for"))
     language = SelectField(
@@ -30,11 +31,11 @@ class InviteForm(FlaskForm):
     )
 
 
-class NoteForm(FlaskForm):
+class NoteForm(BaseForm):
     text = TextAreaField(_l("Add a note"), validators=[DataRequired(), Length(max=2000)])
 
 
-class StatusForm(FlaskForm):
+class StatusForm(BaseForm):
     status = SelectField(
         _l("Decision"),
         choices=[SelectChoice(s, CANDIDATE_STATUS_LABELS[s]) for s in HR_DECISIONS if s != "hired"],
@@ -42,9 +43,9 @@ class StatusForm(FlaskForm):
     note = StringField(_l("Reason (optional)"), validators=[Optional(), Length(max=500)])
 
 
-class HireForm(FlaskForm):
+class HireForm(BaseForm):
     department_id = SelectField(_l("Department"), coerce=int, validators=[Optional()])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(BaseForm):
     """A bare form for POST-only actions (revoke, re-issue, delete)."""

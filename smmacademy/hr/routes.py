@@ -14,16 +14,17 @@ from wtforms import SelectChoice
 
 from ..catalog_state import get_catalog, get_framework
 from ..choices import department_choices
-from ..content.questions import presentations
 from ..domain.charts import radar
 from ..domain.report import build_report
 from ..errors import render_error
 from ..extensions import db
 from ..i18n import language_names, report_texts
+from ..forms import error_summary
 from ..models import Assessment, Candidate, Department
 from ..models.candidate import STATUSES
+from ..params import int_args
 from ..security import role_required
-from ..services import candidates
+from ..services import candidate_test, candidates
 from ..services.csv_export import csv_response
 from ..templating import BAND_LABELS, CANDIDATE_STATUS_LABELS
 from . import bp
@@ -61,11 +62,13 @@ def _rows(status: str = "", profile_id: str = ""):
         else {}
     )
     rows = []
+    grace = candidate_test.grace_of(current_app.config)
     for candidate in listed:
         assessment = results.get(candidate.id)
         fit = assessment.result["fits"].get(candidate.profile_id, {}).get("fit") if assessment else None
         band = assessment.result["fits"].get(candidate.profile_id, {}).get("band") if assessment else None
-        rows.append({"candidate": candidate, "assessment": assessment, "fit": fit, "band": band})
+        expired = candidate_test.time_expired(candidate, grace)
+        rows.append({"candidate": candidate, "assessment": assessment, "fit": fit, "band": band, "expired": expired})
     return rows
 
 
@@ -121,7 +124,8 @@ def export():
                 CANDIDATE_STATUS_LABELS.get(c.status, c.status),
                 "" if row["fit"] is None else f"{row['fit']:g}",
                 BAND_LABELS.get(row["band"], row["band"] or ""),
-                "" if c.test_score is None else f"{c.test_score:g}",
+                ("" if c.test_score is None else f"{c.test_score:g}")
+                + (" " + _("(time expired)") if row["expired"] else ""),
                 f"{c.created_at:%Y-%m-%d}",
                 f"{c.submitted_at:%Y-%m-%d}" if c.submitted_at else "",
                 f"{c.last_activity_at:%Y-%m-%d}",
@@ -199,7 +203,7 @@ def report(candidate_id: int):
             texts=report_texts(),
             wording=get_framework(),
         )
-    questions = candidates.test_questions(candidate, catalog) if candidate.test_submitted_at else []
+    questions, order = candidate_test.test_questions(candidate, catalog) if candidate.test_submitted_at else ((), {})
     hire_form = HireForm()
     hire_form.department_id.choices = department_choices()
     return render_template(
@@ -208,8 +212,9 @@ def report(candidate_id: int):
         assessment=assessment,
         report=report,
         profiles=_profiles(),
-        questions=[q for _, q in questions],
-        order=presentations(tuple(q for _, q in questions), candidate.test_seed or 0),
+        questions=questions,
+        order=order,
+        time_expired=candidate_test.time_expired(candidate, candidate_test.grace_of(current_app.config)),
         note_form=NoteForm(),
         status_form=StatusForm(obj=candidate),
         hire_form=hire_form,
@@ -220,7 +225,7 @@ def report(candidate_id: int):
 @bp.route("/compare")
 @role_required("hr")
 def compare():
-    ids = [int(i) for i in request.args.getlist("ids") if i.isdigit()][:4]
+    ids = int_args("ids")[:4]
     if not 2 <= len(set(ids)) <= 4:
         return render_error(400, _("Choose between 2 and 4 candidates to compare."))
     chosen = db.session.scalars(select(Candidate).where(Candidate.id.in_(ids))).all()
@@ -254,7 +259,7 @@ def add_note(candidate_id: int):
     candidate = _candidate(candidate_id)
     form = NoteForm()
     if not form.validate_on_submit():
-        return render_error(400, _("Write a note of at most 2000 characters."))
+        return render_error(400, error_summary(form))
     candidates.log(candidate, current_user, "note", form.text.data.strip())
     db.session.commit()
     flash(_("Note added."), "success")
@@ -267,7 +272,7 @@ def change_status(candidate_id: int):
     candidate = _candidate(candidate_id)
     form = StatusForm()
     if not form.validate_on_submit():
-        return render_error(400, _("Choose one of: reviewed, shortlisted, rejected."))
+        return render_error(400, error_summary(form))
     if candidate.submitted_at is None:
         return render_error(400, _("The candidate has not submitted yet; decide after they finish."))
     if candidate.status == "hired":
@@ -310,6 +315,14 @@ def hire(candidate_id: int):
     department = db.session.get(Department, form.department_id.data) if form.department_id.data else None
     try:
         user, password = candidates.hire(candidate, current_user, department)
+    except candidates.AlreadyDone:
+        return render_error(
+            400,
+            _(
+                "This candidate was already hired (the form was sent twice); their account exists. If the "
+                "temporary password was not noted, an administrator can reset it on the Users page."
+            ),
+        )
     except candidates.CandidateError as error:
         return render_error(400, str(error))
     from ..services.onboarding import sync_onboarding

@@ -1,12 +1,13 @@
 """Forms of the learn blueprint."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SearchField
 from wtforms.validators import Length
 
+from ..forms import BaseForm
 
-class SearchForm(FlaskForm):
+
+class SearchForm(BaseForm):
     """Full-text search over lessons (GET, so no CSRF token)."""
 
     class Meta:

@@ -19,7 +19,7 @@ from ..extensions import db
 from ..i18n import current_language, localized, use_language
 from ..models import Certificate, QuizAttempt, User
 from ..security import login_required, public
-from ..services import learning
+from ..services import badges, learning
 from ..services.assessments import can_view
 from ..services.assignments import open_course_slugs
 from . import bp
@@ -189,7 +189,13 @@ def submit_quiz(course_slug: str, module_slug: str):
             current_app.config["SECRET_KEY"], request.form.get("attempt", ""), current_user, module
         )
         attempt, fresh, certificate = learning.submit_quiz(
-            current_user, get_catalog(), module, ticket, set(request.form.keys()), request.form.getlist
+            current_user,
+            get_catalog(),
+            module,
+            ticket,
+            set(request.form.keys()),
+            request.form.getlist,
+            module.text_for(current_language()).questions,
         )
     except learning.SubmissionError as error:
         return render_error(400, str(error))
@@ -222,8 +228,7 @@ def attempt(course_slug: str, module_slug: str, attempt_id: int):
         abort(403)
     course = get_catalog().courses.get(course_slug)
     module = course.module(module_slug) if course else None
-    questions = module.text_for(current_language()).questions if module else ()
-    answered = [q for q in questions if q.id in attempt.answers]
+    questions, order = learning.attempt_review(attempt, module, current_language())
     certificate = db.session.scalar(
         select(Certificate).where(Certificate.user_id == attempt.user_id, Certificate.course_slug == course_slug)
     )
@@ -233,8 +238,8 @@ def attempt(course_slug: str, module_slug: str, attempt_id: int):
         attempt=attempt,
         course=course,
         module=module,
-        questions=answered,
-        order=presentations(tuple(answered), attempt.seed),
+        questions=questions,
+        order=order,
         certificate=certificate,
     )
 
@@ -277,4 +282,5 @@ def verify(code: str | None = None):
     status = 404 if code and certificate is None else 200
     if certificate is not None:
         use_language(certificate.user.language)  # the holder's language; the visitor's when they follow the browser
-    return render_template("learn/verify.html", code=code, certificate=certificate), status
+    result = badges.check_certificate(certificate, badges.site_urls(request.url_root)) if certificate else None
+    return render_template("learn/verify.html", code=code, certificate=certificate, result=result), status

@@ -1,12 +1,13 @@
 """Forms of the main blueprint: the interface language."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField
 from wtforms.validators import Optional
 
+from ..forms import BaseForm
 
-class LanguageForm(FlaskForm):
+
+class LanguageForm(BaseForm):
     """The header switcher and the account page post here; an empty value follows the browser."""
 
     language = SelectField(_l("Interface language"), validators=[Optional()])

@@ -14,7 +14,7 @@ from ..domain.progress import continue_point, course_progress
 from ..domain.team import is_overdue
 from ..extensions import db
 from ..i18n import LANGUAGE_COOKIE, LANGUAGE_COOKIE_DAYS, language_names, use_language
-from ..models import Assessment, Assignment, User
+from ..models import Assessment, Assignment
 from ..models.assignment import KIND_ASSESSMENT
 from ..security import login_required, public, safe_next
 from ..services import accounts, learning
@@ -25,7 +25,7 @@ from .forms import LanguageForm
 @bp.route("/")
 @public
 def index():
-    if db.session.scalar(User.admin_exists()) is None:
+    if accounts.site_is_empty():
         return redirect(url_for("auth.setup"))
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))

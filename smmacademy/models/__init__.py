@@ -1,14 +1,16 @@
 """Database models. Import from here: ``from smmacademy.models import User``."""
 
-from .assessment import Assessment
+from .assessment import Assessment, AssessmentRating
 from .assignment import Assignment
 from .candidate import AuditLog, Candidate, CandidateEvent, LinkAttempt
 from .learning import Certificate, ModuleProgress, QuizAttempt
+from .session import UserSession
 from .user import ROLES, Department, LoginAttempt, User
 
 __all__ = [
     "ROLES",
     "Assessment",
+    "AssessmentRating",
     "Assignment",
     "AuditLog",
     "Candidate",
@@ -20,4 +22,5 @@ __all__ = [
     "ModuleProgress",
     "QuizAttempt",
     "User",
+    "UserSession",
 ]

@@ -35,7 +35,11 @@ class Candidate(db.Model):
     consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     test_question_ids: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
     test_seed: Mapped[int | None]
+    # The drawn questions as the candidate sees them (content/snapshot.py), fixed at the start.
+    test_snapshot: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
     test_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when the server closed the test because its time limit (plus grace) ran out.
+    test_expired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     test_submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     test_answers: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     test_grades: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))

@@ -57,6 +57,9 @@ class QuizAttempt(db.Model):
     seed: Mapped[int]
     answers: Mapped[dict] = mapped_column(JSON)
     grades: Mapped[dict] = mapped_column(JSON)
+    # The questions as the learner saw them (content/snapshot.py); the review
+    # renders from here, never from the live catalog. Empty for old attempts.
+    questions: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
     score: Mapped[float]
     pass_mark: Mapped[int]
     passed: Mapped[bool]
@@ -91,5 +94,10 @@ class Certificate(db.Model):
     course_title: Mapped[str] = mapped_column(String(300))
     holder_name: Mapped[str] = mapped_column(String(200))
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Revocation by an admin: the certificate stays on record, its Open Badges
+    # credential's bit in the status list is set (the list index is the id).
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revocation_reason: Mapped[str | None] = mapped_column(String(300))
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
-    user = relationship("User")
+    user = relationship("User", foreign_keys=[user_id])

@@ -80,6 +80,23 @@ class User(UserMixin, db.Model):
         """True when ``password`` matches the stored hash."""
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)
 
+    # The token of the server-side session this object was loaded for (see
+    # services.sessions); Flask-Login keeps it in its cookies instead of the id.
+    session_token = None
+    current_session_id = None
+
+    def get_id(self) -> str:
+        """Flask-Login's "alternative id": the random session token, never the user id."""
+        if not self.session_token:
+            raise RuntimeError("sign in through services.sessions.start(), which issues a session token")
+        return self.session_token
+
+    # Two User objects are the same person when they are the same row; Flask-Login's
+    # mixin would compare session tokens instead.
+    __eq__ = object.__eq__
+    __ne__ = object.__ne__
+    __hash__ = object.__hash__
+
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
@@ -115,9 +132,14 @@ class User(UserMixin, db.Model):
         return stmt
 
     @staticmethod
-    def admin_exists():
-        """Statement that is non-empty once any admin account exists."""
-        return select(User.id).where(User.role == "admin").limit(1)
+    def any_exists():
+        """Statement that is non-empty once any account exists (then /setup is closed)."""
+        return select(User.id).limit(1)
+
+    @staticmethod
+    def active_admins():
+        """Statement selecting the ids of active administrators."""
+        return select(User.id).where(User.role == "admin", User.active.is_(True))
 
 
 class LoginAttempt(db.Model):
@@ -135,13 +157,15 @@ class LoginAttempt(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     @staticmethod
-    def failures_since(since: datetime, email: str | None = None, address: str | None = None):
-        """Statement: (count, oldest time) of failures for an account or an address."""
-        stmt = select(func.count(LoginAttempt.id), func.min(LoginAttempt.created_at)).where(
-            LoginAttempt.created_at >= since
-        )
+    def failures_since(since: datetime, email: str | None = None, address: str | None = None, exclude_id=None):
+        """Statement: (count, oldest, newest time) of failures for an account, an address or both."""
+        stmt = select(
+            func.count(LoginAttempt.id), func.min(LoginAttempt.created_at), func.max(LoginAttempt.created_at)
+        ).where(LoginAttempt.created_at >= since)
         if email is not None:
             stmt = stmt.where(LoginAttempt.email == User.normalise_email(email))
         if address is not None:
             stmt = stmt.where(LoginAttempt.address == address)
+        if exclude_id is not None:
+            stmt = stmt.where(LoginAttempt.id != exclude_id)
         return stmt

@@ -6,38 +6,73 @@ import csv
 import io
 import re
 import secrets
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import func, select
 
+from ..database import begin_locked
+from ..domain import passwords
+from ..domain.text import code_point, column_length, control_character
 from ..extensions import db
 from ..models import ROLES, Department, User
 from ..models.user import DEFAULT_DEPARTMENTS
+from . import sessions
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 IMPORT_COLUMNS = ("email", "full_name", "department", "job_title", "role", "manager_email")
-MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_LENGTH = passwords.MIN_LENGTH
 MAX_IMPORT_ROWS = 5000
+# The admin user form's limits: both read the column lengths (role is checked against ROLES).
+IMPORT_LENGTHS = {
+    "email": column_length(User.email),
+    "full_name": column_length(User.full_name),
+    "department": column_length(Department.name),
+    "job_title": column_length(User.job_title),
+    "manager_email": column_length(User.email),
+}
 
 
 class AccountError(ValueError):
     """An account change that cannot be made, with a message for the user."""
 
 
-def validate_password(password: str) -> None:
-    """Raise AccountError when a password is too weak to accept."""
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise AccountError(
-            ngettext(
-                "The password must have at least %(num)s character.",
-                "The password must have at least %(num)s characters.",
-                MIN_PASSWORD_LENGTH,
-            )
-        )
-    if password.strip() != password or len(set(password)) < 4:
-        raise AccountError(_("The password is too simple: use more different characters, no leading spaces."))
+class SetupClosed(AccountError):
+    """The first administrator exists already (or any other account)."""
+
+
+def _password_message(code: str, params: dict) -> str:
+    messages = {
+        passwords.TOO_SHORT: lambda: ngettext(
+            "The password must have at least %(num)s character.",
+            "The password must have at least %(num)s characters.",
+            params["n"],
+        ),
+        passwords.TOO_LONG: lambda: ngettext(
+            "The password may have at most %(num)s character.",
+            "The password may have at most %(num)s characters.",
+            params["n"],
+        ),
+        passwords.SPACES: lambda: _("The password must not start or end with a space."),
+        passwords.TOO_SIMPLE: lambda: _("The password is too simple: use at least 4 different characters."),
+        passwords.COMMON: lambda: _(
+            "This is one of the 10,000 most common passwords, which attackers try first. Choose another one."
+        ),
+        passwords.PERSONAL: lambda: _(
+            "The password is made of your name or email address, which others can guess. Choose another one."
+        ),
+    }
+    return messages[code]()
+
+
+def validate_password(password: str, email: str = "", name: str = "") -> None:
+    """Raise AccountError, saying why, when a new password breaks the policy (domain.passwords)."""
+    problem = passwords.password_problem(password, email, name)
+    if problem is not None:
+        raise AccountError(_password_message(*problem))
 
 
 def temporary_password() -> str:
@@ -110,12 +145,107 @@ def create_user(
         manager=manager,
     )
     if password is not None:
-        validate_password(password)
+        validate_password(password, email, full_name)
         user.set_password(password)
     db.session.add(user)
     if commit:
         db.session.commit()
     return user
+
+
+def site_is_empty() -> bool:
+    """True until the first account exists (only then is /setup open)."""
+    return db.session.scalar(User.any_exists()) is None
+
+
+def create_first_admin(email: str, full_name: str, password: str) -> User:
+    """Create the administrator of an empty site; refuse once any account exists.
+
+    Race-free: the check and the insert happen under one lock, so two parallel
+    set-ups create one administrator and the other is refused.
+    """
+    begin_locked(table=User.__table__)
+    try:
+        if db.session.scalar(User.any_exists()) is not None:
+            raise SetupClosed(_("The site is already set up. Sign in instead."))
+        user = create_user(email, full_name, "admin", password, commit=False)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    ensure_departments()
+    return user
+
+
+def count_active_admins() -> int:
+    """How many active administrators there are."""
+    return db.session.scalar(select(func.count()).select_from(User.active_admins().subquery()))
+
+
+@contextmanager
+def _admin_transaction(actor: User) -> Iterator[None]:
+    """A locked transaction for a change that may take administrator rights away.
+
+    Holds the lock of :func:`~smmacademy.database.begin_locked` on the active
+    admins, re-reads the acting admin (who may have been demoted a moment ago)
+    and commits only when at least one active administrator remains.
+    """
+    begin_locked(rows=User.active_admins())
+    try:
+        db.session.refresh(actor)
+        if not (actor.active and actor.role == "admin"):
+            raise AccountError(_("You are no longer an administrator; nothing was changed."))
+        yield
+        db.session.flush()
+        if count_active_admins() == 0:
+            raise AccountError(
+                _("At least one active administrator must remain. Make someone else an administrator first.")
+            )
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def save_user(actor: User, user: User, apply: Callable[[User], None]) -> None:
+    """Apply an admin's edit of ``user`` under the admin invariant.
+
+    A changed role or a deactivation ends every session of the person, so new
+    rights (or none) apply from their next request.
+    """
+    with _admin_transaction(actor):
+        before = (user.role, user.active)
+        apply(user)
+        if (user.role, user.active) != before:
+            sessions.end_all(user.id)
+
+
+def set_active(actor: User, user: User, active: bool) -> None:
+    """Deactivate or reactivate an account under the admin invariant."""
+
+    def apply(target: User) -> None:
+        target.active = active
+
+    save_user(actor, user, apply)
+
+
+def reset_password(user: User) -> str:
+    """Give ``user`` a temporary password to change at next sign-in; ends all their sessions."""
+    password = temporary_password()
+    user.set_password(password)
+    user.must_change_password = True
+    sessions.end_all(user.id)
+    db.session.commit()
+    return password
+
+
+def change_password(user: User, password: str) -> None:
+    """Set a password the person chose; ends their other sessions, keeps the current one."""
+    validate_password(password, user.email, user.full_name)
+    user.set_password(password)
+    user.must_change_password = False
+    sessions.end_all(user.id, keep_current_of=user)
+    db.session.commit()
 
 
 @dataclass
@@ -142,32 +272,79 @@ class ImportPlan:
 
 
 def parse_import(data: bytes) -> ImportPlan:
-    """Read and validate an employee CSV without writing anything."""
+    """Read and validate an employee CSV without writing anything.
+
+    Any problem, from the encoding to a stray quote, ends in the plan as a
+    message for the admin; nothing raises and nothing is imported from an
+    invalid plan.
+    """
     plan = ImportPlan()
     try:
         text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        plan.problems.append(_("The file is not UTF-8 text. Save it as 'CSV UTF-8' and upload again."))
-        return plan
-    try:
-        dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else "", delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    header = [h.strip().lower() for h in reader.fieldnames or []]
-    missing = [c for c in IMPORT_COLUMNS if c not in header]
-    if missing:
+    except UnicodeDecodeError as error:
         plan.problems.append(
             _(
-                "Missing column(s): %(missing)s. The first line must be: %(header)s",
-                missing=", ".join(missing),
-                header=",".join(IMPORT_COLUMNS),
+                "The file is not UTF-8 text (byte %(position)s). Save it as 'CSV UTF-8' and upload again.",
+                position=error.start + 1,
             )
         )
         return plan
-    reader.fieldnames = header
-    for number, raw in enumerate(reader, start=2):
-        if number - 1 > MAX_IMPORT_ROWS:
+    reader = _csv_reader(text)
+    try:
+        header = [h.strip().lower() for h in next(reader, [])]
+        missing = [c for c in IMPORT_COLUMNS if c not in header]
+        if missing:
+            plan.problems.append(
+                _(
+                    "Missing column(s): %(missing)s. The first line must be: %(header)s",
+                    missing=", ".join(missing),
+                    header=",".join(IMPORT_COLUMNS),
+                )
+            )
+            return plan
+        _read_rows(plan, reader, header)
+    except csv.Error as error:
+        plan.problems.append(
+            _(
+                "Line %(line)s cannot be read as CSV (%(reason)s). Check its quotes: a quote inside a quoted "
+                'value is written twice (""). Nothing was imported.',
+                line=reader.line_num,
+                reason=str(error),
+            )
+        )
+    if not plan.rows and not plan.problems:
+        plan.problems.append(_("The file has a header but no employees."))
+    _validate_rows(plan)
+    return plan
+
+
+def _csv_reader(text: str):
+    """A strict csv reader for ``text`` with the delimiter its header uses (comma, semicolon or tab).
+
+    ``newline=""`` hands every line ending (CRLF, LF, old Mac CR) and line
+    breaks inside quoted values to the csv module, which understands them.
+    """
+    for delimiter in (",", ";", "\t"):
+        try:
+            header = next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), [])
+        except csv.Error:
+            continue
+        if {h.strip().lower() for h in header} >= set(IMPORT_COLUMNS):
+            break
+    else:
+        delimiter = ","
+    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+
+
+def _read_rows(plan: ImportPlan, reader, header: list[str]) -> None:
+    """Collect the data rows; a row with more values than the header is an error, not silently cut.
+
+    More values usually mean an unquoted comma inside a value, which shifts
+    every later value into the wrong column.
+    """
+    positions = {column: header.index(column) for column in IMPORT_COLUMNS}
+    for cells in reader:
+        if len(plan.rows) >= MAX_IMPORT_ROWS:
             plan.problems.append(
                 ngettext(
                     "The file has more than %(num)s row; split it.",
@@ -175,15 +352,46 @@ def parse_import(data: bytes) -> ImportPlan:
                     MAX_IMPORT_ROWS,
                 )
             )
-            break
-        values = {c: (raw.get(c) or "").strip() for c in IMPORT_COLUMNS}
-        if not any(values.values()):
+            return
+        values = {c: cells[i] if i < len(cells) else "" for c, i in positions.items()}
+        if not any(v.strip() for v in cells):
             continue
-        plan.rows.append(ImportRow(number, values))
-    if not plan.rows and not plan.problems:
-        plan.problems.append(_("The file has a header but no employees."))
-    _validate_rows(plan)
-    return plan
+        row = ImportRow(reader.line_num, values)
+        if len(cells) > len(header):
+            row.errors.append(
+                _(
+                    "%(found)s values but the header has %(expected)s columns; put quotes around a value "
+                    "that contains a %(delimiter)s",
+                    found=len(cells),
+                    expected=len(header),
+                    delimiter=repr(reader.dialect.delimiter),
+                )
+            )
+        plan.rows.append(row)
+
+
+def _check_cells(row: ImportRow) -> None:
+    """The admin user form's text rules, for every value of the row (before trimming spaces)."""
+    for column, value in row.values.items():
+        character = control_character(value)
+        if character is not None:
+            row.errors.append(
+                _(
+                    "%(column)s contains an invisible control character (%(code)s); remove it",
+                    column=column,
+                    code=code_point(character),
+                )
+            )
+        elif (limit := IMPORT_LENGTHS.get(column)) is not None and len(value) > limit:
+            row.errors.append(
+                _(
+                    "%(column)s is too long: %(length)s characters, at most %(limit)s",
+                    column=column,
+                    length=len(value),
+                    limit=limit,
+                )
+            )
+        row.values[column] = value.strip()
 
 
 def _validate_rows(plan: ImportPlan) -> None:
@@ -191,10 +399,11 @@ def _validate_rows(plan: ImportPlan) -> None:
     existing = {u.email: u for u in db.session.scalars(select(User))}
     in_file: dict[str, int] = {}
     for row in plan.rows:
+        _check_cells(row)
         email = User.normalise_email(row.values["email"])
         row.values["email"] = email
         if not EMAIL.match(email):
-            row.errors.append(_("'%(email)s' is not a valid email address", email=row.values["email"]))
+            row.errors.append(_("'%(email)s' is not a valid email address", email=email))
         elif email in existing:
             row.errors.append(_("%(email)s already has an account", email=email))
         elif email in in_file:

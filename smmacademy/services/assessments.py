@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ..content.catalog import Catalog
 from ..content.framework import Framework
+from ..database import upsert
 from ..domain import scoring
 from ..domain.scoring import N_
 from ..extensions import db
-from ..models import Assessment, ModuleProgress, User
+from ..models import Assessment, AssessmentRating, ModuleProgress, User
 from ..models.base import utcnow
 
 
@@ -22,7 +23,7 @@ def start(user: User, framework: Framework) -> Assessment:
     """Return the open draft or create a new one against the current framework."""
     draft = draft_for(user)
     if draft is None:
-        draft = Assessment(user_id=user.id, ratings={}, framework_version=framework.version)
+        draft = Assessment(user_id=user.id, framework_version=framework.version)
         db.session.add(draft)
         db.session.commit()
     return draft
@@ -44,11 +45,21 @@ def save_area(assessment: Assessment, framework: Framework, area_id: str, submit
     if missing:
         raise scoring.RatingError(N_("%(num)s statement(s) on this page are not rated yet"), num=len(missing))
     clean = scoring.validate_ratings(framework.snapshot(), submitted, require_all=False)
-    ratings = dict(assessment.ratings or {})
-    ratings.update(clean)
-    assessment.ratings = ratings
-    assessment.updated_at = utcnow()
-    db.session.commit()
+    store_ratings(assessment, clean)
+
+
+def store_ratings(assessment: Assessment, ratings: dict[str, int]) -> None:
+    """Upsert one row per rating: pages saved in parallel all keep their ratings."""
+    if not ratings:
+        return
+    upsert(
+        AssessmentRating,
+        [{"assessment_id": assessment.id, "statement_id": sid, "value": value} for sid, value in ratings.items()],
+        keys=["assessment_id", "statement_id"],
+        update=["value"],
+    )
+    db.session.execute(update(Assessment).where(Assessment.id == assessment.id).values(updated_at=utcnow()))
+    db.session.commit()  # expires the assessment, so its ratings are read afresh
 
 
 def evidence_from_progress(catalog: Catalog, rows: list[ModuleProgress]) -> dict[str, dict]:

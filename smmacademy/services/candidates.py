@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-import random
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import gettext
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 
-from ..content.catalog import Catalog
-from ..content.questions import AnswerError, Question, expected_fields
-from ..domain import scoring
 from ..extensions import db
 from ..models import Assessment, AuditLog, Candidate, CandidateEvent, LinkAttempt, User
 from ..models.base import utcnow
@@ -21,13 +18,16 @@ from . import accounts
 
 TOKEN_BYTES = 24  # 192 bits
 TEST_SIZE = 20
-TIME_GRACE = timedelta(minutes=2)
 LINK_FAILURE_LIMIT = 10
 LINK_FAILURE_WINDOW = timedelta(minutes=15)
 
 
 class CandidateError(ValueError):
     """A candidate action that cannot be done, with a message for the user."""
+
+
+class AlreadyDone(CandidateError):
+    """The action was already done (a double click, or the same form sent twice)."""
 
 
 def hash_token(token: str) -> str:
@@ -140,136 +140,13 @@ def assessment_for(candidate: Candidate, framework) -> Assessment:
     """The candidate's assessment draft, created on first use."""
     assessment = db.session.scalar(Assessment.for_candidate(candidate.id))
     if assessment is None:
-        assessment = Assessment(candidate_id=candidate.id, ratings={}, framework_version=framework.version)
-        db.session.add(assessment)
-        db.session.commit()
-    return assessment
-
-
-def draw_questions(catalog: Catalog, profile_id: str, seed: int, size: int = TEST_SIZE) -> list[str]:
-    """Draw ``size`` questions across the profile's competencies, weighted by their weight.
-
-    Every question of a module tagged with at least one competency is in the
-    pool; its weight is the highest profile weight among those competencies,
-    so core competencies (weight 3) are asked about most often.
-    """
-    profile = catalog.framework.profiles[profile_id]
-    pool: list[tuple[str, int]] = []
-    for module in catalog.modules:
-        weights = [profile.targets[c].weight for c in module.competencies if c in profile.targets]
-        if weights:
-            pool.extend((q.id, max(weights)) for q in module.questions)
-    rng = random.Random(seed)  # noqa: S311 - drawing test questions, not security  # nosec B311
-    chosen: list[str] = []
-    candidates = list(pool)
-    while candidates and len(chosen) < size:
-        total = sum(w for _, w in candidates)
-        pick = rng.uniform(0, total)
-        running = 0.0
-        for index, (qid, weight) in enumerate(candidates):
-            running += weight
-            if pick <= running:
-                chosen.append(qid)
-                candidates.pop(index)
-                break
-    return chosen
-
-
-def start_test(candidate: Candidate, catalog: Catalog) -> None:
-    """Fix the candidate's questions and start the clock (once)."""
-    if candidate.test_started_at is None:
-        candidate.test_seed = secrets.randbelow(2**31)
-        candidate.test_question_ids = draw_questions(catalog, candidate.profile_id, candidate.test_seed)
-        candidate.test_started_at = utcnow()
-        touch(candidate)
-        db.session.commit()
-
-
-def test_questions(candidate: Candidate, catalog: Catalog) -> list[tuple[object, Question]]:
-    """The (module, question) pairs of the candidate's test that still exist."""
-    bank = catalog.questions
-    return [bank[qid] for qid in candidate.test_question_ids or [] if qid in bank]
-
-
-def deadline(candidate: Candidate) -> datetime | None:
-    if candidate.time_limit_minutes and candidate.test_started_at:
-        return candidate.test_started_at + timedelta(minutes=candidate.time_limit_minutes)
-    return None
-
-
-def submit_test(candidate: Candidate, catalog: Catalog, field_names: set[str], getlist) -> None:
-    """Grade the knowledge test. Blank answers score 0; tampered ones raise CandidateError."""
-    if candidate.test_submitted_at is not None:
-        raise CandidateError(gettext("The knowledge test was already submitted."))
-    if candidate.test_started_at is None:
-        raise CandidateError(gettext("The knowledge test has not been started."))
-    pairs = test_questions(candidate, catalog)
-    questions = [q for _, q in pairs]
-    allowed = expected_fields(tuple(questions))
-    unknown = sorted(n for n in field_names if n.startswith("q-") and n not in allowed)
-    if unknown:
-        raise CandidateError(
-            gettext("The submission contains unknown question field(s): %(names)s.", names=", ".join(unknown[:5]))
-        )
-    answers, grades = {}, {}
-    for question in questions:
+        db.session.add(Assessment(candidate_id=candidate.id, framework_version=framework.version))
         try:
-            answer = question.kind.read_answer(question, getlist)
-        except AnswerError as error:
-            if "has no answer" in str(error) or "is not matched" in str(error):
-                grades[question.id] = 0.0
-                continue
-            raise CandidateError(gettext("Invalid answer: %(error)s.", error=error)) from None
-        answers[question.id] = answer
-        grades[question.id] = question.kind.grade(question, answer).score
-    now = utcnow()
-    limit = deadline(candidate)
-    late = limit is not None and now > limit + TIME_GRACE
-    candidate.test_answers = answers
-    candidate.test_grades = grades
-    candidate.test_score = round(100 * sum(grades.values()) / len(questions), 1) if questions else 0.0
-    candidate.test_submitted_at = now
-    log(candidate, None, "test", f"Knowledge test submitted{' after the time limit' if late else ''}")
-    touch(candidate)
-    db.session.commit()
-
-
-def test_evidence(candidate: Candidate, catalog: Catalog) -> dict[str, dict]:
-    """Per competency: share of the candidate's test questions answered right."""
-    evidence: dict[str, dict] = {}
-    grades = candidate.test_grades or {}
-    for module, question in test_questions(candidate, catalog):
-        for cid in module.competencies:
-            entry = evidence.setdefault(cid, {"right": 0.0, "asked": 0})
-            entry["asked"] += 1
-            entry["right"] += grades.get(question.id, 0.0)
-    for entry in evidence.values():
-        entry["level"] = scoring.share_level(entry["right"], entry["asked"])
-        entry["note"] = f"{round(entry['right'], 1):g} of {entry['asked']} test questions right"
-    return evidence
-
-
-def finish(candidate: Candidate, catalog: Catalog) -> None:
-    """Final submission: score the assessment with test evidence and close the link."""
-    assessment = db.session.scalar(Assessment.for_candidate(candidate.id))
-    if assessment is None or candidate.test_submitted_at is None:
-        raise CandidateError(gettext("Finish the self-assessment and the knowledge test first."))
-    framework = catalog.framework
-    snapshot = framework.snapshot()
-    result = scoring.score(snapshot, assessment.ratings or {})
-    result["evidence"] = test_evidence(candidate, catalog)
-    result["evidence_source"] = "knowledge test"
-    assessment.framework = snapshot
-    assessment.framework_version = framework.version
-    assessment.result = result
-    assessment.best_profile = result["best"]["profile"]
-    assessment.best_band = result["best"]["band"]
-    assessment.submitted_at = utcnow()
-    candidate.submitted_at = utcnow()
-    candidate.status = "submitted"
-    log(candidate, None, "submitted", "Candidate submitted the assessment")
-    touch(candidate)
-    db.session.commit()
+            db.session.commit()
+        except IntegrityError:  # opened twice at once: candidate_id is unique, keep the first
+            db.session.rollback()
+        assessment = db.session.scalar(Assessment.for_candidate(candidate.id))
+    return assessment
 
 
 def change_status(candidate: Candidate, actor: User, status: str, note: str = "") -> None:
@@ -296,20 +173,37 @@ def reissue(candidate: Candidate, actor: User, days: int) -> str:
 
 
 def hire(candidate: Candidate, actor: User, department=None) -> tuple[User, str]:
-    """Create the employee account; the candidate's assessment moves to it."""
+    """Create the employee account; the candidate's assessment moves to it.
+
+    The candidate row is claimed first with a conditional UPDATE: of several
+    parallel requests exactly one sees a changed row and creates the account;
+    the others raise AlreadyDone.
+    """
     if candidate.hired_user_id is not None:
-        raise CandidateError(gettext("This candidate has already been converted into an employee account."))
+        raise AlreadyDone(gettext("This candidate has already been converted into an employee account."))
+    claimed = db.session.execute(
+        update(Candidate)
+        .where(Candidate.id == candidate.id, Candidate.hired_user_id.is_(None), Candidate.status != "hired")
+        .values(status="hired")
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        db.session.rollback()
+        raise AlreadyDone(gettext("This candidate has already been converted into an employee account."))
     password = accounts.temporary_password()
     try:
         user = accounts.create_user(
             candidate.email, candidate.full_name, "learner", None, department=department, commit=False
         )
+        user.set_password(password)
+        user.must_change_password = True
+        db.session.flush()
     except accounts.AccountError as error:
         db.session.rollback()
         raise CandidateError(str(error)) from None
-    user.set_password(password)
-    user.must_change_password = True
-    db.session.flush()
+    except IntegrityError:  # the email was taken by an account created at the same moment
+        db.session.rollback()
+        raise CandidateError(f"An account with the email {candidate.email} already exists.") from None
     for assessment in db.session.scalars(Assessment.for_candidate(candidate.id)):
         if assessment.submitted_at is not None:
             assessment.user_id = user.id

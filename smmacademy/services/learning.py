@@ -8,11 +8,20 @@ from datetime import UTC, datetime, timedelta
 
 from flask_babel import gettext
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..content.catalog import Catalog, Course, Module
-from ..content.questions import AnswerError, GetList, expected_fields, grade_quiz, read_answers
+from ..content.questions import (
+    AnswerError,
+    GetList,
+    Question,
+    expected_fields,
+    grade_quiz,
+    presentations,
+    read_answers,
+)
+from ..content.snapshot import fits, freeze, restore
 from ..domain.progress import course_progress
 from ..extensions import db
 from ..models import Certificate, ModuleProgress, QuizAttempt, User
@@ -153,12 +162,21 @@ def existing_attempt(nonce: str) -> QuizAttempt | None:
 
 
 def submit_quiz(
-    user: User, catalog: Catalog, module: Module, ticket: AttemptTicket, field_names: set[str], getlist: GetList
+    user: User,
+    catalog: Catalog,
+    module: Module,
+    ticket: AttemptTicket,
+    field_names: set[str],
+    getlist: GetList,
+    shown: tuple[Question, ...] = (),
 ) -> tuple[QuizAttempt, bool, Certificate | None]:
-    """Grade and store an attempt.
+    """Grade and store an attempt exactly once.
 
-    Returns (attempt, newly_recorded, new certificate). Submitting the same
-    attempt twice returns the stored attempt without recording it again.
+    Returns (attempt, newly_recorded, new certificate). The nonce is unique in
+    the database: when the same form arrives twice, even at the same moment on
+    different servers, one insert wins and every other request gets the stored
+    attempt back. ``shown`` is the wording the learner read (default English);
+    it is frozen into the attempt for its review.
     """
     stored = existing_attempt(ticket.nonce)
     if stored is not None:
@@ -178,40 +196,78 @@ def submit_quiz(
         ) from None
     score, grades = grade_quiz(module.questions, answers)
     passed = score >= module.pass_mark
-    now = utcnow()
-    attempt = QuizAttempt(
-        nonce=ticket.nonce,
-        user_id=user.id,
-        course_slug=module.course_slug,
-        module_slug=module.slug,
-        seed=ticket.seed,
-        answers=answers,
-        grades={qid: g.score for qid, g in grades.items()},
-        score=score,
-        pass_mark=module.pass_mark,
-        passed=passed,
-        started_at=datetime.fromtimestamp(ticket.started_at, tz=UTC),
-        submitted_at=now,
-    )
-    db.session.add(attempt)
-    row = _row(user, module)
-    row.last_seen_at = now
-    row.attempts = (row.attempts or 0) + 1
-    row.latest_score = score
-    row.best_score = max(score, row.best_score or 0.0)
-    if passed and row.quiz_passed_at is None:
-        row.quiz_passed_at = now
-        row.completed_at = row.completed_at or now
-    try:
-        db.session.commit()
-    except IntegrityError:  # the same form sent twice at once: keep the first
-        db.session.rollback()
-        stored = existing_attempt(ticket.nonce)
-        if stored is None:
-            raise
-        return stored, False, None
+    frozen = freeze(shown or module.questions, ticket.seed, module.questions)
+    for _round in range(2):  # a second round only when the progress row was created in parallel
+        now = utcnow()
+        db.session.add(
+            QuizAttempt(
+                nonce=ticket.nonce,
+                user_id=user.id,
+                course_slug=module.course_slug,
+                module_slug=module.slug,
+                seed=ticket.seed,
+                answers=answers,
+                grades={qid: g.score for qid, g in grades.items()},
+                questions=frozen,
+                score=score,
+                pass_mark=module.pass_mark,
+                passed=passed,
+                started_at=datetime.fromtimestamp(ticket.started_at, tz=UTC),
+                submitted_at=now,
+            )
+        )
+        try:
+            # The query must not flush the pending attempt: its IntegrityError
+            # belongs to the commit below, where it is caught.
+            with db.session.no_autoflush:
+                _count_attempt(_row(user, module), score, passed, now)
+            db.session.commit()
+            break
+        except IntegrityError:
+            db.session.rollback()
+            stored = existing_attempt(ticket.nonce)
+            if stored is not None:  # the same form was stored by a parallel request
+                return stored, False, None
+    else:  # pragma: no cover - two lost races on one new progress row
+        raise SubmissionError("The attempt could not be stored. Send the form again.")
+    attempt = existing_attempt(ticket.nonce)
     certificate = issue_certificate_if_complete(user, catalog.courses[module.course_slug]) if passed else None
     return attempt, True, certificate
+
+
+def _count_attempt(row: ModuleProgress, score: float, passed: bool, now: datetime) -> None:
+    """Add an attempt to the progress row with SQL expressions, so parallel attempts all count."""
+    row.last_seen_at = now
+    if row.id is None:  # a new row: plain values
+        row.attempts, row.latest_score, row.best_score = 1, score, score
+        if passed:
+            row.quiz_passed_at = now
+            row.completed_at = row.completed_at or now
+        return
+    row.attempts = ModuleProgress.attempts + 1
+    row.latest_score = score
+    row.best_score = case(
+        (ModuleProgress.best_score.is_(None), score),
+        (ModuleProgress.best_score < score, score),
+        else_=ModuleProgress.best_score,
+    )
+    if passed:
+        row.quiz_passed_at = func.coalesce(ModuleProgress.quiz_passed_at, now)
+        row.completed_at = func.coalesce(ModuleProgress.completed_at, now)
+
+
+def attempt_review(attempt: QuizAttempt, module: Module | None, language: str | None):
+    """(questions, display orders) of an attempt's review, as the learner saw them.
+
+    Attempts stored before snapshots existed fall back to the live module and
+    leave out any question whose stored answer no longer fits it.
+    """
+    if attempt.questions:
+        questions, order = restore(attempt.questions)
+        return tuple(q for q in questions if q.id in attempt.answers), order
+    live = module.text_for(language).questions if module else ()
+    shown = tuple(q for q in live if q.id in attempt.answers and fits(q, attempt.answers[q.id]))
+    return shown, presentations(shown, attempt.seed)
 
 
 def issue_certificate_if_complete(user: User, course: Course) -> Certificate | None:

@@ -9,6 +9,7 @@ from flask_babel import format_date
 from sqlalchemy import and_, case, func, literal, or_, select
 
 from ..content.catalog import Catalog
+from ..domain.progress import required_modules
 from ..domain.team import MemberFacts, member_status, week_ends
 from ..extensions import db
 from ..i18n import localized
@@ -46,8 +47,8 @@ def _done_expression():
 
 
 def _current_module_filter(catalog: Catalog):
-    """Only progress on modules that still exist counts toward completion."""
-    keys = [f"{m.course_slug}/{m.slug}" for m in catalog.modules]
+    """Only progress on modules that still exist, and are not optional, counts toward completion."""
+    keys = [f"{m.course_slug}/{m.slug}" for c in catalog.courses.values() for m in required_modules(c)]
     return (ModuleProgress.course_slug + literal("/") + ModuleProgress.module_slug).in_(keys)
 
 
@@ -161,7 +162,8 @@ def build_dashboard(catalog: Catalog, scope: Scope, today: date | None = None) -
         ).where(ModuleProgress.user_id.in_(select(ids.c.id)), current, done)
     ).one()
 
-    total_modules = len(catalog.modules)
+    required = {slug: len(required_modules(course)) for slug, course in catalog.courses.items()}
+    total_modules = sum(required.values())
     rows = []
     for user in members:
         user_assignments = assignments.get(user.id, [])
@@ -194,9 +196,9 @@ def build_dashboard(catalog: Catalog, scope: Scope, today: date | None = None) -
     course_completion = [
         (
             localized(course).title,
-            100.0 * sum(per_course.get((u.id, slug), 0) for u in members) / (head * len(course.modules)),
+            100.0 * sum(per_course.get((u.id, slug), 0) for u in members) / (head * required[slug]),
         )
-        if head and course.modules
+        if head and required[slug]
         else (localized(course).title, 0.0)
         for slug, course in catalog.courses.items()
     ]
@@ -248,7 +250,7 @@ def assignment_complete(catalog, assignment, per_course, done_keys, assessment_r
     if assignment.module_slugs:
         wanted = [s for s in assignment.module_slugs if course.module(s)]
         return bool(wanted) and all((course.slug, s) in done_keys for s in wanted)
-    return per_course.get((user_id, course.slug), 0) >= len(course.modules) > 0
+    return per_course.get((user_id, course.slug), 0) >= len(required_modules(course)) > 0
 
 
 def assign(

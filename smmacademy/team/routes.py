@@ -18,9 +18,11 @@ from ..domain.team import STATUSES
 from ..errors import render_error
 from ..extensions import db
 from ..i18n import localized, snapshot_profiles
+from ..forms import error_summary
 from ..models import Assessment, Assignment, Department, ModuleProgress, QuizAttempt, User
 from ..models.assignment import KIND_ASSESSMENT, KIND_COURSE
 from ..models.base import utcnow
+from ..params import int_arg
 from ..security import role_required
 from ..services import team as team_service
 from ..services.assessments import is_in_branch
@@ -48,8 +50,8 @@ def _scope() -> tuple[team_service.Scope, dict]:
     branch = request.args.get("view") == "branch"
     params = {"view": "branch" if branch else "direct"}
     if current_user.role == "admin":
-        manager_id = request.args.get("manager", type=int)
-        department_id = request.args.get("department", type=int)
+        manager_id = int_arg("manager")
+        department_id = int_arg("department")
         if manager_id:
             params["manager"] = manager_id
             return team_service.Scope(manager_id=manager_id, branch=branch), params
@@ -303,8 +305,9 @@ def assign():
         manager_id=scope.manager_id, branch=True, department_id=scope.department_id, everyone=scope.everyone
     )
     form, people = _assign_form(scope)
-    if request.method == "GET" and request.args.get("person", type=int):
-        form.people.data = [request.args.get("person", type=int)]
+    person = int_arg("person")
+    if request.method == "GET" and person:
+        form.people.data = [person]
     if form.validate_on_submit():
         chosen = people if form.whole_team.data else [p for p in people if p.id in set(form.people.data or [])]
         if not chosen:
@@ -347,7 +350,7 @@ def edit_assignment(assignment_id: int):
     assignment = _own_assignment(assignment_id)
     form = EditAssignmentForm()
     if not form.validate_on_submit():
-        return render_error(400, _("The due date must be a date like 2026-12-31 and the note at most 1000 characters."))
+        return render_error(400, error_summary(form))
     assignment.due_date = form.due_date.data
     assignment.note = (form.note.data or "").strip()
     assignment.updated_at = utcnow()

@@ -7,20 +7,14 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, sync_playwright
 
+from ..live import PROJECT, LiveServer, reset_postgres, start_server
 from .axe import axe_script
 
-PROJECT = Path(__file__).resolve().parents[2]
 ARTIFACTS = PROJECT / "test-artifacts"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -39,98 +33,6 @@ PHONE = {"width": 390, "height": 844}
 pytestmark = pytest.mark.browser
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@dataclass
-class LiveServer:
-    """The real app (migrated with ``flask db upgrade``) on its own database and port."""
-
-    url: str
-    env: dict
-    process: subprocess.Popen
-    log: Path
-    demo_password: str = ""
-    extra: dict = field(default_factory=dict)
-
-    def cli(self, *args: str, stdin: str = "") -> str:
-        """Run a ``flask`` command against this server's database."""
-        result = subprocess.run(
-            [sys.executable, "-m", "flask", "--app", "app", *args],
-            input=stdin,
-            capture_output=True,
-            text=True,
-            env=self.env,
-            cwd=PROJECT,
-            timeout=120,
-            check=False,
-        )
-        assert result.returncode == 0, result.stdout + result.stderr
-        return result.stdout
-
-    def load_demo(self) -> str:
-        output = self.cli("demo")
-        self.demo_password = re.search(r"password: (\S+)", output).group(1)
-        return self.demo_password
-
-
-def start_server(tmp_path: Path, database_url: str | None = None) -> LiveServer:
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url or f"sqlite:///{tmp_path / 'browser.sqlite'}",
-        "SECRET_KEY": "browser-tests-secret-key-0123456789abcdef",
-        "FLASK_DEBUG": "0",
-    }
-    env.pop("SMMACADEMY_ENV", None)
-    server = LiveServer(f"http://127.0.0.1:{port}", env, None, tmp_path / f"server-{port}.log")
-    server.cli("db", "upgrade")
-    log = server.log.open("w")
-    server.process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "flask",
-            "--app",
-            "app",
-            "run",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--no-reload",
-        ],
-        env=env,
-        cwd=PROJECT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(server.url + "/verify", timeout=2):  # noqa: S310  # nosec B310
-                return server
-        except OSError:
-            if server.process.poll() is not None:
-                break
-            time.sleep(0.2)
-    server.process.kill()
-    raise RuntimeError("the app did not start:\n" + server.log.read_text())
-
-
-def reset_postgres(url: str) -> None:
-    """Empty the shared PostgreSQL test database so a server starts from nothing."""
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    engine.dispose()
-
-
 @pytest.fixture
 def server(tmp_path):
     """The app on SQLite, or on TEST_DATABASE_URL's PostgreSQL in the PostgreSQL pass."""
@@ -139,8 +41,7 @@ def server(tmp_path):
         reset_postgres(database)
     live = start_server(tmp_path, database)
     yield live
-    live.process.terminate()
-    live.process.wait(timeout=10)
+    live.stop()
 
 
 @pytest.fixture(scope="session")

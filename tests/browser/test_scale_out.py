@@ -2,44 +2,14 @@
 
 from __future__ import annotations
 
-import http.cookiejar
 import os
-import re
-import urllib.error
-import urllib.parse
-import urllib.request
 
 import pytest
 
-from .conftest import reset_postgres, start_server
+from ..live import Browser, reset_postgres, start_server
 
 pytestmark = pytest.mark.postgres
 DATABASE = os.environ.get("TEST_DATABASE_URL", "")
-
-
-class Browser:
-    """A tiny HTTP client with one cookie jar shared across servers (like a user behind a load balancer)."""
-
-    def __init__(self):
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
-
-    def get(self, url: str) -> tuple[int, str]:
-        try:
-            with self.opener.open(url, timeout=10) as response:
-                return response.status, response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode()
-
-    def post_form(self, page_url: str, data: dict) -> tuple[int, str]:
-        _status, html = self.get(page_url)
-        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
-        body = urllib.parse.urlencode({**data, "csrf_token": token}).encode()
-        try:
-            with self.opener.open(urllib.request.Request(page_url, data=body), timeout=10) as response:
-                return response.status, response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode()
 
 
 @pytest.fixture
@@ -64,8 +34,7 @@ def two_servers(tmp_path):
     )
     yield first, second
     for server in (first, second):
-        server.process.terminate()
-        server.process.wait(timeout=10)
+        server.stop()
 
 
 def test_a_user_signed_in_on_one_server_continues_on_the_other(two_servers):

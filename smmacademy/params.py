@@ -1,0 +1,45 @@
+"""Integers in URLs and query strings.
+
+An id outside 1..MAX_ID (a 20-digit number, a leading zero, a sign) names no row:
+in a path it is a 404, in a query string it counts as absent. Before, such a
+number reached the database and overflowed its integer type (a 500).
+"""
+
+from __future__ import annotations
+
+from flask import Flask, request
+from werkzeug.routing import IntegerConverter
+
+from .domain.text import ID_PATTERN, MAX_ID, parse_id
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` for every rule: 1..MAX_ID written without sign or leading zero.
+
+    A rule may narrow the range (``<int(max=16383):n>``) or start it at 0
+    (``<int(min=0):n>``, for numbers that are not row ids); it never widens it.
+    """
+
+    regex = ID_PATTERN
+
+    def __init__(self, map, min: int = 1, max: int = MAX_ID, **kwargs) -> None:
+        low, high = (0 if min == 0 else 1), (max if 0 < max < MAX_ID else MAX_ID)
+        super().__init__(map, min=low, max=high)
+        if low == 0:
+            self.regex = f"(?:0|{ID_PATTERN})"
+
+
+def init_app(app: Flask) -> None:
+    """Make ``<int:...>`` the bounded converter; call before any blueprint is registered."""
+    app.url_map.converters["int"] = IdConverter
+
+
+def int_arg(name: str, default: int | None = None) -> int | None:
+    """Query argument ``name`` as an id or page number; ``default`` when absent or malformed."""
+    value = parse_id(request.args.get(name))
+    return default if value is None else value
+
+
+def int_args(name: str) -> list[int]:
+    """Every well-formed value of the repeated query argument ``name``, in order."""
+    return [value for value in map(parse_id, request.args.getlist(name)) if value is not None]

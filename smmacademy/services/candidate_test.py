@@ -1,0 +1,259 @@
+"""The candidate's knowledge test and final submission, each recorded exactly once.
+
+The questions are drawn and frozen (content/snapshot.py) when the test
+starts; the test page, the grading and HR's review all read that snapshot, so
+editing courses never changes a test in progress or its report. The deadline is
+the server's: start time plus the time limit plus a short grace for network
+delay. State changes are conditional UPDATEs (``… WHERE test_submitted_at IS
+NULL``): among parallel requests one wins, the others learn it was done.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+
+from flask_babel import gettext
+from sqlalchemy import update
+
+from ..content.catalog import Catalog
+from ..content.questions import AnswerError, Question, expected_fields
+from ..content.snapshot import freeze, restore
+from ..domain import scoring
+from ..extensions import db
+from ..models import Assessment, Candidate
+from ..models.base import utcnow
+from .candidates import TEST_SIZE, AlreadyDone, CandidateError, log
+
+DEFAULT_GRACE_SECONDS = 60
+
+
+class TimeExpired(CandidateError):
+    """The test's time limit (plus grace) ran out; the test is closed."""
+
+
+def grace_of(config: Mapping) -> timedelta:
+    """The configured grace after the deadline (``CANDIDATE_TIME_GRACE_SECONDS``)."""
+    return timedelta(seconds=int(config.get("CANDIDATE_TIME_GRACE_SECONDS", DEFAULT_GRACE_SECONDS)))
+
+
+def draw_questions(catalog: Catalog, profile_id: str, seed: int, size: int = TEST_SIZE) -> list[str]:
+    """Draw ``size`` questions across the profile's competencies, weighted by their weight.
+
+    Every question of a module tagged with at least one competency is in the
+    pool; its weight is the highest profile weight among those competencies,
+    so core competencies (weight 3) are asked about most often.
+    """
+    profile = catalog.framework.profiles[profile_id]
+    pool: list[tuple[str, int]] = []
+    for module in catalog.modules:
+        weights = [profile.targets[c].weight for c in module.competencies if c in profile.targets]
+        if weights:
+            pool.extend((q.id, max(weights)) for q in module.questions)
+    rng = random.Random(seed)  # noqa: S311 - drawing test questions, not security  # nosec B311
+    chosen: list[str] = []
+    candidates = list(pool)
+    while candidates and len(chosen) < size:
+        total = sum(w for _, w in candidates)
+        pick = rng.uniform(0, total)
+        running = 0.0
+        for index, (qid, weight) in enumerate(candidates):
+            running += weight
+            if pick <= running:
+                chosen.append(qid)
+                candidates.pop(index)
+                break
+    return chosen
+
+
+def _freeze_drawn(catalog: Catalog, question_ids: list[str], seed: int) -> list[dict]:
+    """The snapshot of drawn questions that still exist, each with its module's competencies."""
+    bank = catalog.questions
+    drawn = [bank[qid] for qid in question_ids if qid in bank]
+    frozen = freeze(tuple(q for _, q in drawn), seed)
+    for entry, (module, _question) in zip(frozen, drawn, strict=True):
+        entry["competencies"] = list(module.competencies)
+    return frozen
+
+
+def _claim(candidate: Candidate, condition, **values) -> bool:
+    """UPDATE the candidate only while ``condition`` holds; True when this request changed it."""
+    result = db.session.execute(
+        update(Candidate)
+        .where(Candidate.id == candidate.id, condition)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def start_test(candidate: Candidate, catalog: Catalog) -> None:
+    """Draw and freeze the candidate's questions and start the clock (once, even when clicked twice)."""
+    if candidate.test_started_at is not None:
+        return
+    seed = secrets.randbelow(2**31)
+    ids = draw_questions(catalog, candidate.profile_id, seed)
+    now = utcnow()
+    _claim(
+        candidate,
+        Candidate.test_started_at.is_(None),
+        test_seed=seed,
+        test_question_ids=ids,
+        test_snapshot=_freeze_drawn(catalog, ids, seed),
+        test_started_at=now,
+        last_activity_at=now,
+    )
+    db.session.commit()
+
+
+def snapshot_of(candidate: Candidate, catalog: Catalog | None = None) -> list[dict]:
+    """The frozen test; tests started before snapshots existed are frozen from the live catalog."""
+    if candidate.test_snapshot or catalog is None:
+        return candidate.test_snapshot or []
+    return _freeze_drawn(catalog, candidate.test_question_ids or [], candidate.test_seed or 0)
+
+
+def test_questions(candidate: Candidate, catalog: Catalog | None = None):
+    """(questions, display orders) of the candidate's test as shown to them."""
+    return restore(snapshot_of(candidate, catalog))
+
+
+def deadline(candidate: Candidate) -> datetime | None:
+    """When the time limit ends (server time), or None without a limit or before the start."""
+    if candidate.time_limit_minutes and candidate.test_started_at:
+        return candidate.test_started_at + timedelta(minutes=candidate.time_limit_minutes)
+    return None
+
+
+def time_expired(candidate: Candidate, grace: timedelta, now: datetime | None = None) -> bool:
+    """True when the test was closed for time, or is still open past its deadline plus grace."""
+    if candidate.test_expired_at is not None:
+        return True
+    limit = deadline(candidate)
+    return candidate.test_submitted_at is None and limit is not None and (now or utcnow()) > limit + grace
+
+
+def close_if_expired(candidate: Candidate, grace: timedelta, catalog: Catalog | None = None) -> bool:
+    """Close an open test whose time ran out (nothing answered counts); True when it is closed for time."""
+    if not time_expired(candidate, grace):
+        return False
+    if candidate.test_expired_at is None:
+        now = utcnow()
+        frozen = snapshot_of(candidate, catalog)
+        if _claim(
+            candidate,
+            Candidate.test_submitted_at.is_(None),
+            test_snapshot=frozen,
+            test_answers={},
+            test_grades={entry["id"]: 0.0 for entry in frozen},
+            test_score=0.0,
+            test_submitted_at=now,
+            test_expired_at=now,
+            last_activity_at=now,
+        ):
+            log(candidate, None, "test", "Knowledge test closed: the time limit ran out")
+            db.session.commit()
+        else:
+            db.session.rollback()
+        db.session.refresh(candidate)
+    return candidate.test_expired_at is not None
+
+
+def _grade(questions: tuple[Question, ...], field_names: set[str], getlist) -> tuple[dict, dict]:
+    """Answers and grades; blank answers score 0, tampered ones raise CandidateError."""
+    allowed = expected_fields(questions)
+    unknown = sorted(n for n in field_names if n.startswith("q-") and n not in allowed)
+    if unknown:
+        raise CandidateError(
+            gettext("The submission contains unknown question field(s): %(names)s.", names=", ".join(unknown[:5]))
+        )
+    answers, grades = {}, {}
+    for question in questions:
+        try:
+            answer = question.kind.read_answer(question, getlist)
+        except AnswerError as error:
+            if "has no answer" in str(error) or "is not matched" in str(error):
+                grades[question.id] = 0.0
+                continue
+            raise CandidateError(gettext("Invalid answer: %(error)s.", error=error)) from None
+        answers[question.id] = answer
+        grades[question.id] = question.kind.grade(question, answer).score
+    return answers, grades
+
+
+def submit_test(candidate: Candidate, catalog: Catalog, field_names: set[str], getlist, grace: timedelta) -> None:
+    """Grade the knowledge test once against its snapshot.
+
+    Raises AlreadyDone when it was already submitted (also by a parallel
+    request), TimeExpired after the deadline plus grace (the test is closed),
+    CandidateError for tampered input.
+    """
+    if candidate.test_submitted_at is not None:
+        raise AlreadyDone(gettext("The knowledge test was already submitted."))
+    if candidate.test_started_at is None:
+        raise CandidateError(gettext("The knowledge test has not been started."))
+    if close_if_expired(candidate, grace, catalog):
+        raise TimeExpired(gettext("The time for the knowledge test ran out."))
+    frozen = snapshot_of(candidate, catalog)
+    questions, _order = restore(frozen)
+    answers, grades = _grade(questions, field_names, getlist)
+    now = utcnow()
+    if not _claim(
+        candidate,
+        Candidate.test_submitted_at.is_(None),
+        test_snapshot=frozen,
+        test_answers=answers,
+        test_grades=grades,
+        test_score=round(100 * sum(grades.values()) / len(questions), 1) if questions else 0.0,
+        test_submitted_at=now,
+        last_activity_at=now,
+    ):
+        db.session.rollback()
+        raise AlreadyDone(gettext("The knowledge test was already submitted."))
+    log(candidate, None, "test", "Knowledge test submitted")
+    db.session.commit()
+
+
+def test_evidence(candidate: Candidate, catalog: Catalog) -> dict[str, dict]:
+    """Per competency: share of the candidate's test questions answered right."""
+    evidence: dict[str, dict] = {}
+    grades = candidate.test_grades or {}
+    for entry in snapshot_of(candidate, catalog):
+        for cid in entry.get("competencies", ()):
+            item = evidence.setdefault(cid, {"right": 0.0, "asked": 0})
+            item["asked"] += 1
+            item["right"] += grades.get(entry["id"], 0.0)
+    for item in evidence.values():
+        item["level"] = scoring.share_level(item["right"], item["asked"])
+        item["note"] = f"{round(item['right'], 1):g} of {item['asked']} test questions right"
+    return evidence
+
+
+def finish(candidate: Candidate, catalog: Catalog, grace: timedelta) -> None:
+    """Final submission: score the assessment with test evidence and close the link (once)."""
+    if candidate.test_started_at is not None:
+        close_if_expired(candidate, grace, catalog)
+    assessment = db.session.scalar(Assessment.for_candidate(candidate.id))
+    if assessment is None or candidate.test_submitted_at is None:
+        raise CandidateError(gettext("Finish the self-assessment and the knowledge test first."))
+    framework = catalog.framework
+    snapshot = framework.snapshot()
+    result = scoring.score(snapshot, assessment.ratings or {})
+    result["evidence"] = test_evidence(candidate, catalog)
+    result["evidence_source"] = "knowledge test"
+    now = utcnow()
+    if not _claim(
+        candidate, Candidate.submitted_at.is_(None), submitted_at=now, status="submitted", last_activity_at=now
+    ):
+        db.session.rollback()
+        raise AlreadyDone(gettext("The assessment was already submitted."))
+    assessment.framework = snapshot
+    assessment.framework_version = framework.version
+    assessment.result = result
+    assessment.best_profile = result["best"]["profile"]
+    assessment.best_band = result["best"]["band"]
+    assessment.submitted_at = now
+    log(candidate, None, "submitted", "Candidate submitted the assessment")
+    db.session.commit()
