@@ -20,8 +20,8 @@ from sqlalchemy import func, select
 from .content.catalog import load_catalog
 from .content.coverage import COVERAGE_FILE, sync_coverage
 from .content.gift import export_gift
-from .content.translations import translation_report
 from .content.lint import lint_bank
+from .content.translations import translation_report
 from .extensions import db
 from .interop.cli import register_interop_cli
 from .models import ROLES, User

@@ -10,8 +10,8 @@ from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from .i18n import certificate_course_title, language_names, localized, snapshot_profiles, untranslated
 from .domain.devices import describe as describe_device
+from .i18n import certificate_course_title, language_names, localized, snapshot_profiles, untranslated
 
 ROLE_LABELS = {
     "learner": _l("Learner"),

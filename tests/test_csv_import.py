@@ -80,7 +80,7 @@ def test_doubled_quotes_are_imported_exactly(client, admin):
     preview = upload(client, text)
     assert preview.status_code == 200
     assert 'Anna "Annie" Smith' in row_errors(preview, 2)
-    assert b"Imported 1 employees." in confirm(client, preview).data
+    assert b"Imported 1 employee." in confirm(client, preview).data
     anna = db.session.scalar(User.by_email("anna@example.com"))
     assert anna.full_name == 'Anna "Annie" Smith'
     assert anna.job_title == 'Head of "Social", EMEA'

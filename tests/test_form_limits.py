@@ -14,7 +14,7 @@ from wtforms.validators import Length
 import smmacademy
 from smmacademy.extensions import db
 from smmacademy.forms import BaseForm
-from smmacademy.models import Assignment, Candidate, CandidateEvent, Department, User
+from smmacademy.models import Assignment, Candidate, CandidateEvent, Certificate, Department, User
 
 # (form class, field) -> the column the view writes the value to. A new text field
 # must be listed here or in NOT_STORED, so nobody adds one without thinking of its column.
@@ -32,10 +32,11 @@ WRITES = {
     ("StatusForm", "note"): CandidateEvent.text,
     ("AssignForm", "note"): Assignment.note,
     ("EditAssignmentForm", "note"): Assignment.note,
+    ("RevokeForm", "reason"): Certificate.revocation_reason,
 }
 # Text fields whose value is not stored as typed, with the column it is compared to.
 COMPARED = {("LoginForm", "email"): User.email}
-NOT_STORED = {("SearchForm", "q")}
+NOT_STORED = {("SearchForm", "q"), ("BadgeCheckForm", "token"), ("LanguageForm", "next")}
 # The CSV file being imported: bounded by MAX_CONTENT_LENGTH, checked row by row.
 BOUNDED_ELSEWHERE = {("ImportConfirmForm", "payload")}
 

@@ -51,7 +51,7 @@ def test_a_translation_without_a_source_hash_is_flagged(courses_dir):
 
 
 def test_courses_check_lists_missing_and_stale_translations_without_failing(runner, courses_dir):
-    result = runner.invoke(args=["courses", "check"])
+    result = runner.invoke(args=["courses", "check", "--no-lint"])
     assert result.exit_code == 0
     assert "ru: missing translation of 01-basics/01-intro.md (source_hash: " in result.output
     assert "ru: 01-basics/course.ru.md is stale: the English changed since this translation" in result.output

@@ -1,14 +1,17 @@
 """Forms of the badges blueprint."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from ..forms import BaseForm, fits
+from ..models import Certificate
 
-class RevokeForm(FlaskForm):
-    reason = StringField(_l("Reason for revoking"), validators=[DataRequired(), Length(max=300)])
+
+class RevokeForm(BaseForm):
+    reason = StringField(_l("Reason for revoking"), validators=[DataRequired(), fits(Certificate.revocation_reason)])
 
 
-class BadgeCheckForm(FlaskForm):
+class BadgeCheckForm(BaseForm):
+    # Checked, never stored: a signed credential is a few kilobytes.
     token = TextAreaField(_l("Open Badges credential (.jwt)"), validators=[DataRequired(), Length(max=20000)])

@@ -18,8 +18,8 @@ from ..domain.charts import radar
 from ..domain.report import build_report
 from ..errors import render_error
 from ..extensions import db
-from ..i18n import language_names, report_texts
 from ..forms import error_summary
+from ..i18n import language_names, report_texts
 from ..models import Assessment, Candidate, Department
 from ..models.candidate import STATUSES
 from ..params import int_args

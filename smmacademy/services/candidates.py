@@ -203,7 +203,9 @@ def hire(candidate: Candidate, actor: User, department=None) -> tuple[User, str]
         raise CandidateError(str(error)) from None
     except IntegrityError:  # the email was taken by an account created at the same moment
         db.session.rollback()
-        raise CandidateError(f"An account with the email {candidate.email} already exists.") from None
+        raise CandidateError(
+            gettext("An account with the address %(email)s already exists.", email=candidate.email)
+        ) from None
     for assessment in db.session.scalars(Assessment.for_candidate(candidate.id)):
         if assessment.submitted_at is not None:
             assessment.user_id = user.id

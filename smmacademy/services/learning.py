@@ -229,7 +229,7 @@ def submit_quiz(
             if stored is not None:  # the same form was stored by a parallel request
                 return stored, False, None
     else:  # pragma: no cover - two lost races on one new progress row
-        raise SubmissionError("The attempt could not be stored. Send the form again.")
+        raise SubmissionError(gettext("The attempt could not be stored. Send the form again."))
     attempt = existing_attempt(ticket.nonce)
     certificate = issue_certificate_if_complete(user, catalog.courses[module.course_slug]) if passed else None
     return attempt, True, certificate

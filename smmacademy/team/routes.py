@@ -17,8 +17,8 @@ from ..domain.report import name_in
 from ..domain.team import STATUSES
 from ..errors import render_error
 from ..extensions import db
-from ..i18n import localized, snapshot_profiles
 from ..forms import error_summary
+from ..i18n import localized, snapshot_profiles
 from ..models import Assessment, Assignment, Department, ModuleProgress, QuizAttempt, User
 from ..models.assignment import KIND_ASSESSMENT, KIND_COURSE
 from ..models.base import utcnow
