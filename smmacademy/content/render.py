@@ -29,6 +29,7 @@ CALLOUT_KINDS = ("tip", "warning", "example", "note")
 _IMG_SRC = re.compile(r'(<img\b[^>]*\bsrc=")([^"]+)(")')
 _RELATIVE = re.compile(r"^(?![a-z][a-z0-9+.-]*:|/|#)", re.IGNORECASE)
 _TAGS = re.compile(r"<[^>]+>")
+_TABLE = re.compile(r"<table\b")
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,8 @@ def render_markdown(source: str, asset_prefix: str = "") -> Rendered:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
     )
+    # A wide table scrolls inside its box on a phone (app.css): it must take keyboard focus to be scrolled.
+    clean = _TABLE.sub('<table tabindex="0"', clean)
     toc = tuple(_flatten(md.toc_tokens, []))
     text = html.unescape(_TAGS.sub(" ", clean))
     return Rendered(clean, toc, " ".join(text.split()), tuple(images))
