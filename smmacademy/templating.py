@@ -80,6 +80,15 @@ TEAM_STATUS_LABELS = {
     "inactive": _l("Inactive 30 days"),
 }
 
+# Display names of domain.team assignment states (computed in services/assignments, never in templates).
+ASSIGNMENT_STATE_LABELS = {
+    "complete": _l("Done"),
+    "overdue": _l("Overdue"),
+    "due_soon": _l("Due soon"),
+    "open": _l("Open"),
+    "withdrawn": _l("Withdrawn"),
+}
+
 BAND_LABELS = {"ready": _l("Ready"), "close": _l("Close"), "developing": _l("Developing")}
 
 CANDIDATE_EVENT_LABELS = {
@@ -144,6 +153,7 @@ def init_app(app: Flask) -> None:
             "language_names": language_names(),
             "candidate_status_labels": CANDIDATE_STATUS_LABELS,
             "status_labels": TEAM_STATUS_LABELS,
+            "assignment_state_labels": ASSIGNMENT_STATE_LABELS,
             "band_labels": BAND_LABELS,
             "candidate_event_labels": CANDIDATE_EVENT_LABELS,
         }

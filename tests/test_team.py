@@ -234,7 +234,7 @@ def test_member_report_csv_lists_modules_attempts_and_assignments(client, team):
     db.session.commit()
     text = client.get(f"/team/members/{person.id}.csv").data.decode("utf-8")
     assert text.startswith("\ufeff")
-    assert "module,basics,Further reading" in text and "assignment,basics,open" in text
+    assert "module,basics,Further reading" in text and "assignment,basics,Open" in text
 
 
 @contextmanager

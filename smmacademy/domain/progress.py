@@ -39,13 +39,36 @@ def required_modules(course) -> list:
     return [m for m in course.modules if counts_toward_completion(m)]
 
 
+def done_field(has_quiz: bool) -> str:
+    """The progress column whose timestamp says a module is done: THE "module done" rule.
+
+    A module with a quiz is done when its quiz is passed (``quiz_passed_at``); a
+    reading module is done when it is marked read (``completed_at``; passing a
+    quiz also sets it, so a module whose quiz was later removed stays done).
+    Marking a module read before a quiz was added to it does not make it done.
+    SQL aggregates (services/team) build their expression from this function, so
+    the learner's pages and the manager's dashboard cannot disagree.
+    """
+    return "quiz_passed_at" if has_quiz else "completed_at"
+
+
+def done_at(row: ProgressRow | None, has_quiz: bool) -> datetime | None:
+    """When the module became done, or None while it is not done."""
+    return None if row is None else getattr(row, done_field(has_quiz))
+
+
+def module_done(row: ProgressRow | None, has_quiz: bool) -> bool:
+    """Whether a learner's row makes the module done (see ``done_field``)."""
+    return done_at(row, has_quiz) is not None
+
+
 def module_status(row: ProgressRow | None, has_quiz: bool) -> str:
     """One of not_started, in_progress, completed, quiz_passed."""
     if row is None:
         return NOT_STARTED
-    if has_quiz:
-        return QUIZ_PASSED if row.quiz_passed_at else IN_PROGRESS
-    return COMPLETED if row.completed_at else IN_PROGRESS
+    if not module_done(row, has_quiz):
+        return IN_PROGRESS
+    return QUIZ_PASSED if has_quiz else COMPLETED
 
 
 @dataclass(frozen=True)
@@ -94,6 +117,32 @@ def course_progress(
     done = sum(1 for s in counted if s in DONE_STATES)
     started = sum(1 for s in counted if s != NOT_STARTED)
     return CourseProgress(course.slug, len(required), done, started, statuses, last_seen)
+
+
+def done_keys(courses: Iterable, rows: dict[tuple[str, str], ProgressRow]) -> set[tuple[str, str]]:
+    """The (course slug, module slug) pairs of current modules that are done."""
+    return {
+        (course.slug, module.slug)
+        for course in courses
+        for module in course.modules
+        if module_done(rows.get((course.slug, module.slug)), module.has_quiz)
+    }
+
+
+def modules_complete(course, done: set[tuple[str, str]], module_slugs: Iterable[str] | None = None) -> bool:
+    """Whether every required module of ``course`` (or of its ``module_slugs`` subset) is done.
+
+    Agrees with ``course_progress(...).complete``; it takes done keys so the
+    dashboard can feed it keys computed in SQL from the same ``done_field`` rule.
+    """
+    wanted = set(module_slugs) if module_slugs else None
+    required = [m for m in required_modules(course) if wanted is None or m.slug in wanted]
+    return bool(required) and all((course.slug, m.slug) in done for m in required)
+
+
+def certificate_due(progress: CourseProgress, already_issued: bool) -> bool:
+    """A course certificate is issued once, the first time every required module is done."""
+    return progress.complete and not already_issued
 
 
 def continue_point(courses: Iterable, rows: dict[tuple[str, str], ProgressRow]):

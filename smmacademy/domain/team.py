@@ -28,7 +28,7 @@ def member_status(facts: MemberFacts, today: date) -> str:
     """One status per person, the most urgent first.
 
     * overdue: an unfinished assignment is past its due date;
-    * behind: an unfinished assignment is due within 7 days;
+    * behind: an unfinished assignment is due within ``DUE_SOON_DAYS`` days;
     * inactive: no learning activity for 30 days (counted from the account's
       creation for someone who has never started);
     * on track: everything else.
@@ -50,6 +50,34 @@ def week_ends(today: date, weeks: int) -> list[date]:
     return [today - timedelta(days=7 * offset) for offset in range(weeks - 1, -1, -1)]
 
 
+# Assignment states, the most settled first. A complete assignment is complete
+# whatever its due date; only unfinished ones can be overdue or due soon.
+COMPLETE = "complete"
+DUE_SOON = "due_soon"
+OPEN = "open"
+WITHDRAWN = "withdrawn"
+ASSIGNMENT_STATES = (COMPLETE, OVERDUE, DUE_SOON, OPEN, WITHDRAWN)
+
+
+def assignment_state(due: date | None, complete: bool, today: date, withdrawn: bool = False) -> str:
+    """THE assignment-state rule: withdrawn, complete, overdue, due soon or open.
+
+    * complete: fulfilled (even after its due date);
+    * overdue: unfinished and the due date has passed;
+    * due soon: unfinished and due within ``DUE_SOON_DAYS`` days (today included);
+    * open: everything else, including no due date.
+    """
+    if withdrawn:
+        return WITHDRAWN
+    if complete:
+        return COMPLETE
+    if due is not None and due < today:
+        return OVERDUE
+    if due is not None and due <= today + timedelta(days=DUE_SOON_DAYS):
+        return DUE_SOON
+    return OPEN
+
+
 def is_overdue(due: date | None, complete: bool, today: date) -> bool:
     """An unfinished assignment whose due date has passed."""
-    return due is not None and not complete and due < today
+    return assignment_state(due, complete, today) == OVERDUE

@@ -11,13 +11,10 @@ from flask_login import current_user
 
 from ..catalog_state import get_catalog
 from ..domain.progress import continue_point, course_progress
-from ..domain.team import is_overdue
-from ..extensions import db
 from ..i18n import LANGUAGE_COOKIE, LANGUAGE_COOKIE_DAYS, language_names, use_language
-from ..models import Assessment, Assignment
-from ..models.assignment import KIND_ASSESSMENT
 from ..security import login_required, public, safe_next
 from ..services import accounts, learning
+from ..services import assignments as assignment_service
 from . import bp
 from .forms import LanguageForm
 
@@ -44,25 +41,9 @@ def health():
 def home():
     catalog = get_catalog()
     rows = learning.progress_rows(current_user.id)
-    latest = db.session.scalars(Assessment.history_for(current_user.id).limit(1)).first()
+    latest = learning.latest_assessment(current_user.id)
     today = date.today()
-    assignments = []
-    for assignment in db.session.scalars(Assignment.open_for(current_user.id)):
-        course = catalog.courses.get(assignment.course_slug or "")
-        progress = course_progress(course, rows, assignment.module_slugs) if course else None
-        if assignment.kind == KIND_ASSESSMENT:
-            complete = latest is not None and latest.submitted_at >= assignment.created_at
-        else:
-            complete = progress is not None and progress.complete
-        assignments.append(
-            {
-                "assignment": assignment,
-                "course": course,
-                "progress": progress,
-                "complete": complete,
-                "overdue": is_overdue(assignment.due_date, complete, today),
-            }
-        )
+    assignments = assignment_service.open_assignment_views(catalog, current_user.id, today)
     progress = [(course, course_progress(course, rows)) for course in catalog.courses.values()]
     in_progress = [(course, p) for course, p in progress if p.in_progress]
     return render_template(
@@ -70,8 +51,8 @@ def home():
         resume=continue_point(catalog.courses.values(), rows),
         assignments=assignments,
         in_progress=in_progress,
-        attempts=db.session.scalars(learning.recent_attempts(current_user.id)).all(),
-        certificates=db.session.scalars(learning.certificates_for(current_user.id)).all(),
+        attempts=learning.recent_attempts(current_user.id),
+        certificates=learning.certificates_for(current_user.id),
         latest_assessment=latest,
         catalog=catalog,
         today=today,

@@ -1,12 +1,79 @@
-"""Assignments: what learners were asked to do, and automatic onboarding."""
+"""Assignments: what learners were asked to do, and the state each one is in."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from ..content.catalog import Catalog
+from ..domain.progress import CourseProgress, course_progress, done_keys, modules_complete
+from ..domain.team import COMPLETE, OVERDUE, assignment_state
 from ..extensions import db
-from ..models import Assignment
-from ..models.assignment import KIND_COURSE
+from ..models import Assessment, Assignment, ModuleProgress
+from ..models.assignment import KIND_ASSESSMENT, KIND_COURSE
 
 
 def open_course_slugs(user_id: int) -> set[str]:
     """Slugs of courses currently assigned to a person."""
     return {a.course_slug for a in db.session.scalars(Assignment.open_for(user_id)) if a.kind == KIND_COURSE}
+
+
+def assignment_complete(
+    catalog: Catalog, assignment: Assignment, done: set[tuple[str, str]], assessed_at: datetime | None
+) -> bool:
+    """Whether an assignment is fulfilled, derived from done modules and the latest self-assessment.
+
+    The one definition used by the learner's home page, the member page and the
+    dashboard (which feeds it done keys computed in SQL from the same rule).
+    """
+    if assignment.kind == KIND_ASSESSMENT:
+        return assessed_at is not None and assessed_at >= assignment.created_at
+    if assignment.kind != KIND_COURSE:
+        return False
+    course = catalog.courses.get(assignment.course_slug or "")
+    return course is not None and modules_complete(course, done, assignment.module_slugs)
+
+
+@dataclass(frozen=True)
+class AssignmentView:
+    """An assignment with its computed state, ready to display."""
+
+    assignment: Assignment
+    course: object | None
+    progress: CourseProgress | None
+    state: str
+
+    @property
+    def complete(self) -> bool:
+        return self.state == COMPLETE
+
+    @property
+    def overdue(self) -> bool:
+        return self.state == OVERDUE
+
+
+def assignment_views(catalog: Catalog, user_id: int, assignments, today: date | None = None) -> list[AssignmentView]:
+    """The state of each of one person's ``assignments`` (two queries whatever their number)."""
+    today = today or date.today()
+    rows = {(r.course_slug, r.module_slug): r for r in db.session.scalars(ModuleProgress.for_user(user_id))}
+    latest = db.session.scalars(Assessment.history_for(user_id).limit(1)).first()
+    assessed_at = latest.submitted_at if latest is not None else None
+    done = done_keys(catalog.courses.values(), rows)
+    views = []
+    for assignment in assignments:
+        course = catalog.courses.get(assignment.course_slug or "")
+        complete = assignment_complete(catalog, assignment, done, assessed_at)
+        views.append(
+            AssignmentView(
+                assignment=assignment,
+                course=course,
+                progress=course_progress(course, rows, assignment.module_slugs or None) if course else None,
+                state=assignment_state(assignment.due_date, complete, today, assignment.withdrawn_at is not None),
+            )
+        )
+    return views
+
+
+def open_assignment_views(catalog: Catalog, user_id: int, today: date | None = None) -> list[AssignmentView]:
+    """A learner's assignments that were not withdrawn, with their state."""
+    return assignment_views(catalog, user_id, db.session.scalars(Assignment.open_for(user_id)).all(), today)

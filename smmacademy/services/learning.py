@@ -22,9 +22,9 @@ from ..content.questions import (
     read_answers,
 )
 from ..content.snapshot import fits, freeze, restore
-from ..domain.progress import course_progress
+from ..domain.progress import certificate_due, course_progress
 from ..extensions import db
-from ..models import Certificate, ModuleProgress, QuizAttempt, User
+from ..models import Assessment, Certificate, ModuleProgress, QuizAttempt, User
 from ..models.base import utcnow
 
 ATTEMPT_SALT = "quiz-attempt"
@@ -275,11 +275,15 @@ def issue_certificate_if_complete(user: User, course: Course) -> Certificate | N
     rows = {
         (r.course_slug, r.module_slug): r for r in db.session.scalars(ModuleProgress.for_user(user.id, course.slug))
     }
-    if not course_progress(course, rows).complete:
-        return None
-    if db.session.scalar(
-        select(Certificate).where(Certificate.user_id == user.id, Certificate.course_slug == course.slug)
-    ):
+    progress = course_progress(course, rows)
+    # Only look the certificate up once the course is complete (one query less per page view).
+    issued = progress.complete and (
+        db.session.scalar(
+            select(Certificate.id).where(Certificate.user_id == user.id, Certificate.course_slug == course.slug)
+        )
+        is not None
+    )
+    if not certificate_due(progress, issued):
         return None
     certificate = Certificate(
         code=secrets.token_hex(6).upper(),
@@ -297,16 +301,27 @@ def issue_certificate_if_complete(user: User, course: Course) -> Certificate | N
     return certificate
 
 
-def certificates_for(user_id: int):
-    """Statement for a learner's certificates, newest first."""
-    return select(Certificate).where(Certificate.user_id == user_id).order_by(Certificate.issued_at.desc())
-
-
-def recent_attempts(user_id: int, limit: int = 5):
-    """Statement for a learner's latest quiz attempts."""
-    return (
-        select(QuizAttempt)
-        .where(QuizAttempt.user_id == user_id)
-        .order_by(QuizAttempt.submitted_at.desc(), QuizAttempt.id.desc())
-        .limit(limit)
+def certificates_for(user_id: int) -> list[Certificate]:
+    """A learner's certificates, newest first."""
+    return list(
+        db.session.scalars(
+            select(Certificate).where(Certificate.user_id == user_id).order_by(Certificate.issued_at.desc())
+        )
     )
+
+
+def recent_attempts(user_id: int, limit: int = 5) -> list[QuizAttempt]:
+    """A learner's latest quiz attempts."""
+    return list(
+        db.session.scalars(
+            select(QuizAttempt)
+            .where(QuizAttempt.user_id == user_id)
+            .order_by(QuizAttempt.submitted_at.desc(), QuizAttempt.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def latest_assessment(user_id: int) -> Assessment | None:
+    """A learner's latest submitted self-assessment."""
+    return db.session.scalars(Assessment.history_for(user_id).limit(1)).first()

@@ -6,16 +6,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask_babel import format_date
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import and_, case, false, func, literal, or_, select
 
 from ..content.catalog import Catalog
-from ..domain.progress import required_modules
-from ..domain.team import MemberFacts, member_status, week_ends
+from ..domain.progress import done_field, required_modules
+from ..domain.team import COMPLETE, DUE_SOON, OVERDUE, MemberFacts, assignment_state, member_status, week_ends
 from ..extensions import db
 from ..i18n import localized
 from ..models import Assessment, Assignment, ModuleProgress, User
-from ..models.assignment import KIND_ASSESSMENT, KIND_COURSE
 from ..models.base import utcnow
+from .assignments import assignment_complete
 
 
 @dataclass(frozen=True)
@@ -42,14 +42,42 @@ def member_ids_query(scope: Scope):
     return select(User.id).where(active, User.manager_id == scope.manager_id)
 
 
-def _done_expression():
-    return or_(ModuleProgress.completed_at.is_not(None), ModuleProgress.quiz_passed_at.is_not(None))
+def _module_key():
+    return ModuleProgress.course_slug + literal("/") + ModuleProgress.module_slug
+
+
+def _keys_by_done_field(catalog: Catalog) -> dict[str, list[str]]:
+    """Current module keys grouped by the column that says they are done (domain.progress.done_field)."""
+    grouped: dict[str, list[str]] = {}
+    for course in catalog.courses.values():
+        for module in course.modules:
+            grouped.setdefault(done_field(module.has_quiz), []).append(f"{course.slug}/{module.slug}")
+    return grouped
+
+
+def done_expression(catalog: Catalog):
+    """SQL twin of ``domain.progress.module_done``, built from ``done_field`` (the one place it is built)."""
+    key = _module_key()
+    return or_(
+        false(),
+        *[
+            and_(key.in_(keys), getattr(ModuleProgress, column).is_not(None))
+            for column, keys in _keys_by_done_field(catalog).items()
+        ],
+    )
+
+
+def done_at_expression(catalog: Catalog):
+    """SQL twin of ``domain.progress.done_at``: when a current module became done."""
+    key = _module_key()
+    whens = [(key.in_(keys), getattr(ModuleProgress, column)) for column, keys in _keys_by_done_field(catalog).items()]
+    return case(*whens, else_=None) if whens else literal(None)
 
 
 def _current_module_filter(catalog: Catalog):
     """Only progress on modules that still exist, and are not optional, counts toward completion."""
-    keys = [f"{m.course_slug}/{m.slug}" for c in catalog.courses.values() for m in required_modules(c)]
-    return (ModuleProgress.course_slug + literal("/") + ModuleProgress.module_slug).in_(keys)
+    keys = [f"{c.slug}/{m.slug}" for c in catalog.courses.values() for m in required_modules(c)]
+    return _module_key().in_(keys)
 
 
 @dataclass
@@ -86,7 +114,7 @@ def build_dashboard(catalog: Catalog, scope: Scope, today: date | None = None) -
     ids = member_ids_query(scope).subquery()
     members = db.session.scalars(select(User).where(User.id.in_(select(ids.c.id))).order_by(User.full_name)).all()
     current = _current_module_filter(catalog)
-    done = _done_expression()
+    done = done_expression(catalog)
 
     # 1. Done modules per person and course (current modules only).
     per_course: dict[tuple[int, str], int] = {}
@@ -121,13 +149,13 @@ def build_dashboard(catalog: Catalog, scope: Scope, today: date | None = None) -
         .order_by(Assignment.due_date.is_(None), Assignment.due_date, Assignment.id)
     ):
         assignments.setdefault(assignment.user_id, []).append(assignment)
-    # 4. Done module keys of people with partial (onboarding) assignments; always run,
-    # so the number of queries never depends on the data.
-    subset_people = {a.user_id for items in assignments.values() for a in items if a.module_slugs}
+    # 4. Done module keys of people with open assignments, for assignment completion;
+    # always run, so the number of queries never depends on the data.
+    assigned_people = set(assignments)
     done_modules: dict[int, set[tuple[str, str]]] = {}
     for user_id, course_slug, module_slug in db.session.execute(
         select(ModuleProgress.user_id, ModuleProgress.course_slug, ModuleProgress.module_slug).where(
-            ModuleProgress.user_id.in_(subset_people), done
+            ModuleProgress.user_id.in_(assigned_people), done
         )
     ):
         done_modules.setdefault(user_id, set()).add((course_slug, module_slug))
@@ -150,7 +178,7 @@ def build_dashboard(catalog: Catalog, scope: Scope, today: date | None = None) -
 
     # 6. Team completion at the end of each of the last 12 weeks (one aggregate row).
     ends = week_ends(today, 12)
-    completed_at = func.coalesce(ModuleProgress.quiz_passed_at, ModuleProgress.completed_at)
+    completed_at = done_at_expression(catalog)
     weekly_counts = db.session.execute(
         select(
             *[
@@ -167,8 +195,14 @@ def build_dashboard(catalog: Catalog, scope: Scope, today: date | None = None) -
     rows = []
     for user in members:
         user_assignments = assignments.get(user.id, [])
+        assessment_row = assessed.get(user.id)
         facts = _member_facts(
-            catalog, user, user_assignments, per_course, done_modules.get(user.id, set()), assessed.get(user.id), today
+            catalog,
+            user,
+            user_assignments,
+            done_modules.get(user.id, set()),
+            assessment_row.submitted_at if assessment_row else None,
+            today,
         )
         act = activity.get(user.id)
         done_total = sum(per_course.get((user.id, slug), 0) for slug in catalog.courses)
@@ -217,40 +251,19 @@ def build_dashboard(catalog: Catalog, scope: Scope, today: date | None = None) -
     )
 
 
-def _member_facts(catalog, user, user_assignments, per_course, done_keys, assessment_row, today) -> MemberFacts:
-    assigned = assigned_done = overdue = due_soon = 0
-    for assignment in user_assignments:
-        complete = assignment_complete(catalog, assignment, per_course, done_keys, assessment_row, user.id)
-        assigned += 1
-        assigned_done += complete
-        if assignment.due_date and not complete:
-            if assignment.due_date < today:
-                overdue += 1
-            elif assignment.due_date <= today + timedelta(days=7):
-                due_soon += 1
+def _member_facts(catalog, user, user_assignments, done_keys, assessed_at, today) -> MemberFacts:
+    states = [
+        assignment_state(a.due_date, assignment_complete(catalog, a, done_keys, assessed_at), today)
+        for a in user_assignments
+    ]
     return MemberFacts(
-        assigned=assigned,
-        assigned_done=assigned_done,
-        overdue=overdue,
-        due_soon=due_soon,
+        assigned=len(states),
+        assigned_done=states.count(COMPLETE),
+        overdue=states.count(OVERDUE),
+        due_soon=states.count(DUE_SOON),
         last_activity=None,
         created_at=user.created_at,
     )
-
-
-def assignment_complete(catalog, assignment, per_course, done_keys, assessment_row, user_id) -> bool:
-    """Whether an assignment is fulfilled, derived from progress and assessments."""
-    if assignment.kind == KIND_ASSESSMENT:
-        return assessment_row is not None and assessment_row.submitted_at >= assignment.created_at
-    if assignment.kind != KIND_COURSE:
-        return False
-    course = catalog.courses.get(assignment.course_slug or "")
-    if course is None:
-        return False
-    if assignment.module_slugs:
-        wanted = [s for s in assignment.module_slugs if course.module(s)]
-        return bool(wanted) and all((course.slug, s) in done_keys for s in wanted)
-    return per_course.get((user_id, course.slug), 0) >= len(required_modules(course)) > 0
 
 
 def assign(

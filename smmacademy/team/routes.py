@@ -19,15 +19,16 @@ from ..errors import render_error
 from ..extensions import db
 from ..forms import error_summary
 from ..i18n import localized, snapshot_profiles
-from ..models import Assessment, Assignment, Department, ModuleProgress, QuizAttempt, User
+from ..models import Assignment, Department, User
 from ..models.assignment import KIND_ASSESSMENT, KIND_COURSE
 from ..models.base import utcnow
 from ..params import int_arg
 from ..security import role_required
+from ..services import members
 from ..services import team as team_service
 from ..services.assessments import is_in_branch
 from ..services.csv_export import csv_response
-from ..templating import BAND_LABELS, TEAM_STATUS_LABELS
+from ..templating import ASSIGNMENT_STATE_LABELS, BAND_LABELS, TEAM_STATUS_LABELS
 from . import bp
 from .forms import AssignForm, EditAssignmentForm
 
@@ -164,15 +165,8 @@ def export():
 
 def _member_data(person: User):
     catalog = get_catalog()
-    progress = db.session.scalars(ModuleProgress.for_user(person.id).order_by(ModuleProgress.started_at)).all()
-    attempts = db.session.scalars(
-        select(QuizAttempt).where(QuizAttempt.user_id == person.id).order_by(QuizAttempt.submitted_at.desc())
-    ).all()
-    history = db.session.scalars(Assessment.history_for(person.id)).all()
-    assignments = db.session.scalars(
-        select(Assignment).where(Assignment.user_id == person.id).order_by(Assignment.created_at.desc())
-    ).all()
-    return catalog, progress, attempts, history, assignments
+    record = members.member_record(catalog, person.id)
+    return catalog, record.progress, record.attempts, record.history, record.assignments
 
 
 @bp.route("/members/<int:user_id>")
@@ -265,13 +259,14 @@ def member_export(user_id: int):
                 f"{h.submitted_at:%Y-%m-%d}",
             ]
         )
-    for a in assignments:
+    for item in assignments:
+        a = item.assignment
         what = a.course_slug if a.kind == KIND_COURSE else _("self-assessment")
         rows.append(
             [
                 _("assignment"),
                 what,
-                _("withdrawn") if a.withdrawn_at else _("open"),
+                str(ASSIGNMENT_STATE_LABELS[item.state]),
                 f"{a.created_at:%Y-%m-%d}",
                 "",
                 "",
