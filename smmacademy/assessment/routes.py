@@ -14,7 +14,7 @@ from ..extensions import db
 from ..i18n import report_texts, translated
 from ..models import Assessment, User
 from ..security import login_required
-from ..services import assessments
+from ..services import assessments, management
 from ..services.csv_export import csv_response
 from ..templating import BAND_LABELS
 from . import bp
@@ -121,7 +121,7 @@ def _viewable(assessment_id: int) -> Assessment:
     assessment = db.session.get(Assessment, assessment_id)
     if assessment is None or assessment.submitted_at is None:
         abort(404)
-    if not assessments.can_view(current_user, assessment.user_id) or assessment.user_id is None:
+    if not management.can_view(current_user, assessment.user_id) or assessment.user_id is None:
         abort(403)
     return assessment
 

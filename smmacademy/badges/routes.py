@@ -11,7 +11,7 @@ from flask_login import current_user
 from ..errors import render_error
 from ..interop import badges as ob
 from ..security import login_required, public, role_required
-from ..services import badges
+from ..services import badges, management
 from . import bp
 from .forms import BadgeCheckForm, RevokeForm
 
@@ -59,7 +59,7 @@ def status_list(number: int):
 @login_required
 def download(code: str, kind: str):
     certificate = _certificate_or_404(code)
-    if certificate.user_id != current_user.id and not current_user.has_role("admin"):
+    if not management.can_view_certificate(current_user, certificate.user_id):
         abort(403)
     token = badges.credential_token(certificate, _urls())
     as_json = kind == "json"

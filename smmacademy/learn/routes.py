@@ -20,8 +20,8 @@ from ..i18n import current_language, localized, use_language
 from ..models import Certificate, QuizAttempt, User
 from ..security import login_required, public
 from ..services import badges, learning
-from ..services.assessments import can_view
 from ..services.assignments import open_course_slugs
+from ..services.management import can_view, can_view_certificate
 from . import bp
 
 
@@ -267,7 +267,7 @@ def certificate(code: str):
     certificate = db.session.scalar(select(Certificate).where(Certificate.code == code.upper()))
     if certificate is None:
         abort(404)
-    if certificate.user_id != current_user.id and not current_user.has_role("admin"):
+    if not can_view_certificate(current_user, certificate.user_id):
         abort(403)
     use_language(certificate.user.language)  # a certificate reads in its holder's language
     return render_template("learn/certificate.html", certificate=certificate)

@@ -21,6 +21,7 @@ from ..extensions import db
 from ..models import ROLES, Department, User
 from ..models.user import DEFAULT_DEPARTMENTS
 from . import sessions
+from .management import would_loop
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 IMPORT_COLUMNS = ("email", "full_name", "department", "job_title", "role", "manager_email")
@@ -106,14 +107,8 @@ def email_taken(email: str, except_id: int | None = None) -> bool:
 
 def check_manager(user: User | None, manager: User | None) -> None:
     """Refuse a line manager that would create a loop in the hierarchy."""
-    if manager is None or user is None or user.id is None:
-        return
-    seen, current = set(), manager
-    while current is not None and current.id not in seen:
-        if current.id == user.id:
-            raise AccountError(_("A person cannot report to themselves, directly or through others."))
-        seen.add(current.id)
-        current = current.manager
+    if would_loop(user, manager):
+        raise AccountError(_("A person cannot report to themselves, directly or through others."))
 
 
 def create_user(

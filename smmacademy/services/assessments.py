@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from ..content.catalog import Catalog
 from ..content.framework import Framework
@@ -102,24 +102,3 @@ def submit(assessment: Assessment, framework: Framework, catalog: Catalog) -> As
     assessment.submitted_at = utcnow()
     db.session.commit()
     return assessment
-
-
-def can_view(viewer: User, owner_id: int | None) -> bool:
-    """The person, anyone above them in the line (their managers) and admins."""
-    if viewer.role == "admin" or viewer.id == owner_id:
-        return True
-    if owner_id is None:
-        return viewer.role == "hr"
-    return viewer.role == "manager" and is_in_branch(viewer.id, owner_id)
-
-
-def is_in_branch(manager_id: int, person_id: int) -> bool:
-    """True when ``person_id`` reports to ``manager_id`` directly or through others."""
-    seen: set[int] = set()
-    current = db.session.scalar(select(User.manager_id).where(User.id == person_id))
-    while current is not None and current not in seen:
-        if current == manager_id:
-            return True
-        seen.add(current)
-        current = db.session.scalar(select(User.manager_id).where(User.id == current))
-    return False

@@ -16,6 +16,7 @@ from ..i18n import localized
 from ..models import Assessment, Assignment, ModuleProgress, User
 from ..models.base import utcnow
 from .assignments import assignment_complete
+from .management import branch_ids
 
 
 @dataclass(frozen=True)
@@ -36,9 +37,7 @@ def member_ids_query(scope: Scope):
     if scope.department_id is not None:
         return select(User.id).where(active, User.department_id == scope.department_id)
     if scope.branch:
-        reports = select(User.id).where(User.manager_id == scope.manager_id).cte("branch", recursive=True)
-        reports = reports.union_all(select(User.id).join(reports, User.manager_id == reports.c.id))
-        return select(User.id).where(active, User.id.in_(select(reports.c.id)))
+        return select(User.id).where(active, User.id.in_(branch_ids(scope.manager_id)))
     return select(User.id).where(active, User.manager_id == scope.manager_id)
 
 

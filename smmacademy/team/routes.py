@@ -26,8 +26,8 @@ from ..params import int_arg
 from ..security import role_required
 from ..services import members
 from ..services import team as team_service
-from ..services.assessments import is_in_branch
 from ..services.csv_export import csv_response
+from ..services.management import may_manage
 from ..templating import ASSIGNMENT_STATE_LABELS, BAND_LABELS, TEAM_STATUS_LABELS
 from . import bp
 from .forms import AssignForm, EditAssignmentForm
@@ -83,7 +83,7 @@ def _require_member(user_id: int) -> User:
     person = db.session.get(User, user_id)
     if person is None:
         abort(404)
-    if current_user.role != "admin" and not is_in_branch(current_user.id, person.id):
+    if not may_manage(current_user, person.id):
         abort(403)
     return person
 
