@@ -17,6 +17,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
+from .catalog_state import get_catalog
 from .content.catalog import load_catalog
 from .content.coverage import COVERAGE_FILE, sync_coverage
 from .content.gift import export_gift
@@ -27,7 +28,6 @@ from .interop.cli import register_interop_cli
 from .models import ROLES, User
 from .services import accounts, candidates
 from .services.content_drift import drift_warnings
-from .services.onboarding import sync_onboarding
 
 DEMO_DOMAIN = "demo.smmacademy.local"
 DEMO_PEOPLE = [
@@ -65,7 +65,7 @@ def create_user_command(email: str, name: str, role: str, password: str, departm
         user = accounts.create_user(email, name, role, password, department=dept)
     except accounts.AccountError as error:
         raise CommandError(str(error)) from None
-    sync_onboarding(user)
+    accounts.welcome(get_catalog(), [user])
     return user
 
 
@@ -102,8 +102,7 @@ def load_demo(password: str) -> list[tuple[str, str, str]]:
         people[key] = user
         logins.append((email, role, name))
     db.session.commit()
-    for user in people.values():
-        sync_onboarding(user)
+    accounts.welcome(get_catalog(), people.values())
     return logins
 
 

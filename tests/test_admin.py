@@ -104,9 +104,10 @@ def test_duplicate_email_in_other_case_is_refused(client, admin, make_user):
 def test_edit_changes_role_department_and_manager_and_moves_onboarding(client, admin, make_user):
     manager = make_user("manager")
     person = make_user("learner", department="Marketing")
+    from smmacademy.catalog_state import get_catalog
     from smmacademy.services.onboarding import sync_onboarding
 
-    sync_onboarding(person)
+    sync_onboarding(person, get_catalog())
     response = client.post(
         f"/admin/users/{person.id}",
         data={

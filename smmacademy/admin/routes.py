@@ -12,6 +12,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms import SelectChoice
 
+from ..catalog_state import get_catalog
 from ..choices import department_choices
 from ..content.translations import CURRENT, MISSING, STALE, UNMARKED, translation_report
 from ..errors import render_error
@@ -20,8 +21,7 @@ from ..forms import error_summary
 from ..models import ROLES, Department, User
 from ..params import int_arg
 from ..security import role_required
-from ..services import accounts
-from ..services.onboarding import sync_onboarding
+from ..services import accounts, imports
 from . import bp
 from .forms import ConfirmForm, DepartmentForm, ImportConfirmForm, ImportUploadForm, UserForm
 
@@ -100,11 +100,7 @@ def create_user():
         except accounts.AccountError as error:
             flash(str(error), "error")
         else:
-            password = accounts.temporary_password()
-            user.set_password(password)
-            db.session.add(user)
-            db.session.commit()
-            sync_onboarding(user)
+            password = accounts.open_account(get_catalog(), user)
             return render_template("admin/password_issued.html", user=user, password=password, created=True)
     return render_template("admin/user_form.html", form=form, user=None), 400 if form.errors else 200
 
@@ -120,15 +116,14 @@ def edit_user(user_id: int):
     _fill_choices(form, user)
     status = 200
     if form.validate_on_submit():
-        old_department = user.department_id
         try:
-            accounts.save_user(current_user._get_current_object(), user, lambda target: _apply(form, target))
+            accounts.save_user(
+                current_user._get_current_object(), user, lambda target: _apply(form, target), get_catalog()
+            )
         except accounts.AccountError as error:
             flash(str(error), "error")
             status = 409
         else:
-            if user.department_id != old_department:
-                sync_onboarding(user)
             flash(_("Saved %(name)s.", name=user.full_name), "success")
             return redirect(url_for("admin.users"))
     return render_template(
@@ -207,12 +202,12 @@ def import_users():
     upload = ImportUploadForm()
     if upload.validate_on_submit():
         data = upload.file.data.read()
-        plan = accounts.parse_import(data)
+        plan = imports.parse_import(data)
         confirm = ImportConfirmForm(payload=data.decode("utf-8-sig", errors="replace"))
         status = 200 if plan.valid else 400
         return render_template("admin/import_preview.html", plan=plan, confirm=confirm), status
     return render_template(
-        "admin/import.html", form=upload, columns=accounts.IMPORT_COLUMNS
+        "admin/import.html", form=upload, columns=imports.IMPORT_COLUMNS
     ), 400 if upload.errors else 200
 
 
@@ -222,12 +217,10 @@ def import_confirm():
     form = ImportConfirmForm()
     if not form.validate_on_submit():
         return render_error(400, _("The import data is missing. Upload the file again."))
-    plan = accounts.parse_import(form.payload.data.encode("utf-8"))
+    plan = imports.parse_import(form.payload.data.encode("utf-8"))
     if not plan.valid:
         return render_template("admin/import_preview.html", plan=plan, confirm=form), 400
-    created = accounts.apply_import(plan)
-    for user, _password in created:
-        sync_onboarding(user)
+    created = imports.apply_import(plan, get_catalog())
     flash(ngettext("Imported %(num)s employee.", "Imported %(num)s employees.", len(created)), "success")
     return render_template("admin/import_done.html", created=created)
 

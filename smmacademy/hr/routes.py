@@ -314,7 +314,7 @@ def hire(candidate_id: int):
         return render_error(400, _("Only a candidate who submitted the assessment can be hired here."))
     department = db.session.get(Department, form.department_id.data) if form.department_id.data else None
     try:
-        user, password = candidates.hire(candidate, current_user, department)
+        user, password = candidates.hire(candidate, current_user, get_catalog(), department)
     except candidates.AlreadyDone:
         return render_error(
             400,
@@ -325,9 +325,6 @@ def hire(candidate_id: int):
         )
     except candidates.CandidateError as error:
         return render_error(400, str(error))
-    from ..services.onboarding import sync_onboarding
-
-    sync_onboarding(user)
     return render_template("admin/password_issued.html", user=user, password=password, created=True)
 
 

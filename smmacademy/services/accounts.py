@@ -2,39 +2,27 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import func, select
 
+from ..content.catalog import Catalog
 from ..database import begin_locked
 from ..domain import passwords
-from ..domain.text import code_point, column_length, control_character
 from ..extensions import db
 from ..models import ROLES, Department, User
 from ..models.user import DEFAULT_DEPARTMENTS
 from . import sessions
 from .management import would_loop
+from .onboarding import sync_onboarding
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-IMPORT_COLUMNS = ("email", "full_name", "department", "job_title", "role", "manager_email")
 MIN_PASSWORD_LENGTH = passwords.MIN_LENGTH
-MAX_IMPORT_ROWS = 5000
-# The admin user form's limits: both read the column lengths (role is checked against ROLES).
-IMPORT_LENGTHS = {
-    "email": column_length(User.email),
-    "full_name": column_length(User.full_name),
-    "department": column_length(Department.name),
-    "job_title": column_length(User.job_title),
-    "manager_email": column_length(User.email),
-}
 
 
 class AccountError(ValueError):
@@ -148,6 +136,52 @@ def create_user(
     return user
 
 
+def new_employee(
+    email: str,
+    full_name: str,
+    role: str = "learner",
+    department: Department | None = None,
+    job_title: str = "",
+    manager: User | None = None,
+) -> tuple[User, str]:
+    """An account with a temporary password to change at first sign-in; added, not committed.
+
+    Used by hiring, inside the caller's transaction (which then calls ``welcome``);
+    the admin form uses ``open_account`` and the CSV import (services/imports)
+    ``with_temporary_password`` and ``welcome``.
+    """
+    user = create_user(
+        email, full_name, role, None, department=department, job_title=job_title, manager=manager, commit=False
+    )
+    return user, with_temporary_password(user)
+
+
+def with_temporary_password(user: User) -> str:
+    """Give ``user`` a fresh temporary password they must change; returns it to hand out."""
+    password = temporary_password()
+    user.set_password(password)
+    user.must_change_password = True
+    return password
+
+
+def welcome(catalog: Catalog, users) -> None:
+    """The last step of opening accounts, after their transaction: department onboarding."""
+    for user in users:
+        sync_onboarding(user, catalog)
+
+
+def open_account(catalog: Catalog, user: User) -> str:
+    """Open an account filled in by the admin form: temporary password, committed, onboarded.
+
+    Returns the temporary password to hand out.
+    """
+    password = with_temporary_password(user)
+    db.session.add(user)
+    db.session.commit()
+    welcome(catalog, [user])
+    return password
+
+
 def site_is_empty() -> bool:
     """True until the first account exists (only then is /setup open)."""
     return db.session.scalar(User.any_exists()) is None
@@ -202,17 +236,21 @@ def _admin_transaction(actor: User) -> Iterator[None]:
         raise
 
 
-def save_user(actor: User, user: User, apply: Callable[[User], None]) -> None:
+def save_user(actor: User, user: User, apply: Callable[[User], None], catalog: Catalog | None = None) -> None:
     """Apply an admin's edit of ``user`` under the admin invariant.
 
     A changed role or a deactivation ends every session of the person, so new
-    rights (or none) apply from their next request.
+    rights (or none) apply from their next request; with ``catalog``, a changed
+    department brings that department's onboarding (``set_active`` changes none).
     """
+    old_department = user.department_id
     with _admin_transaction(actor):
         before = (user.role, user.active)
         apply(user)
         if (user.role, user.active) != before:
             sessions.end_all(user.id)
+    if catalog is not None and user.department_id != old_department:
+        welcome(catalog, [user])
 
 
 def set_active(actor: User, user: User, active: bool) -> None:
@@ -241,221 +279,6 @@ def change_password(user: User, password: str) -> None:
     user.must_change_password = False
     sessions.end_all(user.id, keep_current_of=user)
     db.session.commit()
-
-
-@dataclass
-class ImportRow:
-    line: int
-    values: dict[str, str]
-    errors: list[str] = field(default_factory=list)
-
-
-@dataclass
-class ImportPlan:
-    """The parsed file: every row with its errors, plus file-level problems."""
-
-    rows: list[ImportRow] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-
-    @property
-    def valid(self) -> bool:
-        return not self.problems and bool(self.rows) and not any(r.errors for r in self.rows)
-
-    @property
-    def error_count(self) -> int:
-        return len(self.problems) + sum(len(r.errors) for r in self.rows)
-
-
-def parse_import(data: bytes) -> ImportPlan:
-    """Read and validate an employee CSV without writing anything.
-
-    Any problem, from the encoding to a stray quote, ends in the plan as a
-    message for the admin; nothing raises and nothing is imported from an
-    invalid plan.
-    """
-    plan = ImportPlan()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        plan.problems.append(
-            _(
-                "The file is not UTF-8 text (byte %(position)s). Save it as 'CSV UTF-8' and upload again.",
-                position=error.start + 1,
-            )
-        )
-        return plan
-    reader = _csv_reader(text)
-    try:
-        header = [h.strip().lower() for h in next(reader, [])]
-        missing = [c for c in IMPORT_COLUMNS if c not in header]
-        if missing:
-            plan.problems.append(
-                _(
-                    "Missing column(s): %(missing)s. The first line must be: %(header)s",
-                    missing=", ".join(missing),
-                    header=",".join(IMPORT_COLUMNS),
-                )
-            )
-            return plan
-        _read_rows(plan, reader, header)
-    except csv.Error as error:
-        plan.problems.append(
-            _(
-                "Line %(line)s cannot be read as CSV (%(reason)s). Check its quotes: a quote inside a quoted "
-                'value is written twice (""). Nothing was imported.',
-                line=reader.line_num,
-                reason=str(error),
-            )
-        )
-    if not plan.rows and not plan.problems:
-        plan.problems.append(_("The file has a header but no employees."))
-    _validate_rows(plan)
-    return plan
-
-
-def _csv_reader(text: str):
-    """A strict csv reader for ``text`` with the delimiter its header uses (comma, semicolon or tab).
-
-    ``newline=""`` hands every line ending (CRLF, LF, old Mac CR) and line
-    breaks inside quoted values to the csv module, which understands them.
-    """
-    for delimiter in (",", ";", "\t"):
-        try:
-            header = next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), [])
-        except csv.Error:
-            continue
-        if {h.strip().lower() for h in header} >= set(IMPORT_COLUMNS):
-            break
-    else:
-        delimiter = ","
-    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-
-
-def _read_rows(plan: ImportPlan, reader, header: list[str]) -> None:
-    """Collect the data rows; a row with more values than the header is an error, not silently cut.
-
-    More values usually mean an unquoted comma inside a value, which shifts
-    every later value into the wrong column.
-    """
-    positions = {column: header.index(column) for column in IMPORT_COLUMNS}
-    for cells in reader:
-        if len(plan.rows) >= MAX_IMPORT_ROWS:
-            plan.problems.append(
-                ngettext(
-                    "The file has more than %(num)s row; split it.",
-                    "The file has more than %(num)s rows; split it.",
-                    MAX_IMPORT_ROWS,
-                )
-            )
-            return
-        values = {c: cells[i] if i < len(cells) else "" for c, i in positions.items()}
-        if not any(v.strip() for v in cells):
-            continue
-        row = ImportRow(reader.line_num, values)
-        if len(cells) > len(header):
-            row.errors.append(
-                _(
-                    "%(found)s values but the header has %(expected)s columns; put quotes around a value "
-                    "that contains a %(delimiter)s",
-                    found=len(cells),
-                    expected=len(header),
-                    delimiter=repr(reader.dialect.delimiter),
-                )
-            )
-        plan.rows.append(row)
-
-
-def _check_cells(row: ImportRow) -> None:
-    """The admin user form's text rules, for every value of the row (before trimming spaces)."""
-    for column, value in row.values.items():
-        character = control_character(value)
-        if character is not None:
-            row.errors.append(
-                _(
-                    "%(column)s contains an invisible control character (%(code)s); remove it",
-                    column=column,
-                    code=code_point(character),
-                )
-            )
-        elif (limit := IMPORT_LENGTHS.get(column)) is not None and len(value) > limit:
-            row.errors.append(
-                _(
-                    "%(column)s is too long: %(length)s characters, at most %(limit)s",
-                    column=column,
-                    length=len(value),
-                    limit=limit,
-                )
-            )
-        row.values[column] = value.strip()
-
-
-def _validate_rows(plan: ImportPlan) -> None:
-    departments = {d.name.lower(): d for d in db.session.scalars(select(Department))}
-    existing = {u.email: u for u in db.session.scalars(select(User))}
-    in_file: dict[str, int] = {}
-    for row in plan.rows:
-        _check_cells(row)
-        email = User.normalise_email(row.values["email"])
-        row.values["email"] = email
-        if not EMAIL.match(email):
-            row.errors.append(_("'%(email)s' is not a valid email address", email=email))
-        elif email in existing:
-            row.errors.append(_("%(email)s already has an account", email=email))
-        elif email in in_file:
-            row.errors.append(_("%(email)s appears twice (also on line %(line)s)", email=email, line=in_file[email]))
-        else:
-            in_file[email] = row.line
-        if not row.values["full_name"]:
-            row.errors.append(_("full_name is empty"))
-        role = (row.values["role"] or "learner").lower()
-        row.values["role"] = role
-        if role not in ROLES:
-            row.errors.append(_("unknown role '%(role)s' (use %(roles)s)", role=role, roles=", ".join(ROLES)))
-        department = row.values["department"]
-        if department and department.lower() not in departments:
-            row.errors.append(_("unknown department '%(name)s'", name=department))
-    for row in plan.rows:
-        manager = User.normalise_email(row.values["manager_email"])
-        row.values["manager_email"] = manager
-        if manager and manager not in existing and manager not in in_file:
-            row.errors.append(_("manager %(email)s is neither an existing account nor in this file", email=manager))
-        if manager and manager == row.values["email"]:
-            row.errors.append(_("an employee cannot be their own manager"))
-
-
-def apply_import(plan: ImportPlan) -> list[tuple[User, str]]:
-    """Create every account of a valid plan in one transaction.
-
-    Returns (user, temporary password) pairs so the admin can hand them out.
-    """
-    if not plan.valid:
-        raise AccountError(_("The file has errors; nothing was imported."))
-    departments = {d.name.lower(): d for d in db.session.scalars(select(Department))}
-    created: dict[str, User] = {}
-    result = []
-    for row in plan.rows:
-        values = row.values
-        password = temporary_password()
-        user = User(
-            email=values["email"],
-            full_name=values["full_name"],
-            role=values["role"],
-            job_title=values["job_title"],
-            department=departments.get(values["department"].lower()),
-            must_change_password=True,
-        )
-        user.set_password(password)
-        db.session.add(user)
-        created[user.email] = user
-        result.append((user, password))
-    db.session.flush()
-    for row in plan.rows:
-        manager_email = row.values["manager_email"]
-        if manager_email:
-            manager = created.get(manager_email) or db.session.scalar(User.by_email(manager_email))
-            created[row.values["email"]].manager = manager
-    db.session.commit()
-    return result
 
 
 def set_language(user: User, language: str | None) -> None:

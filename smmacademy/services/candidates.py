@@ -11,6 +11,7 @@ from flask_babel import gettext
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from ..content.catalog import Catalog
 from ..extensions import db
 from ..models import Assessment, AuditLog, Candidate, CandidateEvent, LinkAttempt, User
 from ..models.base import utcnow
@@ -172,8 +173,8 @@ def reissue(candidate: Candidate, actor: User, days: int) -> str:
     return token
 
 
-def hire(candidate: Candidate, actor: User, department=None) -> tuple[User, str]:
-    """Create the employee account; the candidate's assessment moves to it.
+def hire(candidate: Candidate, actor: User, catalog: Catalog, department=None) -> tuple[User, str]:
+    """Create the employee account (onboarded); the candidate's assessment moves to it.
 
     The candidate row is claimed first with a conditional UPDATE: of several
     parallel requests exactly one sees a changed row and creates the account;
@@ -190,13 +191,8 @@ def hire(candidate: Candidate, actor: User, department=None) -> tuple[User, str]
     if claimed.rowcount != 1:
         db.session.rollback()
         raise AlreadyDone(gettext("This candidate has already been converted into an employee account."))
-    password = accounts.temporary_password()
     try:
-        user = accounts.create_user(
-            candidate.email, candidate.full_name, "learner", None, department=department, commit=False
-        )
-        user.set_password(password)
-        user.must_change_password = True
+        user, password = accounts.new_employee(candidate.email, candidate.full_name, "learner", department)
         db.session.flush()
     except accounts.AccountError as error:
         db.session.rollback()
@@ -214,6 +210,7 @@ def hire(candidate: Candidate, actor: User, department=None) -> tuple[User, str]
     candidate.token_revoked_at = candidate.token_revoked_at or utcnow()
     log(candidate, actor, "hired", "Converted into an employee account")
     db.session.commit()
+    accounts.welcome(catalog, [user])
     return user, password
 
 

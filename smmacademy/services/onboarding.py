@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app
 from sqlalchemy import select
 
-from ..catalog_state import get_catalog
+from ..content.catalog import Catalog
 from ..domain.progress import onboarding_modules
 from ..extensions import db
 from ..models import Assignment, User
@@ -13,14 +13,14 @@ from ..models.assignment import KIND_COURSE, SOURCE_ONBOARDING
 from ..models.base import utcnow
 
 
-def sync_onboarding(user: User) -> list[Assignment]:
+def sync_onboarding(user: User, catalog: Catalog) -> list[Assignment]:
     """Make the person's onboarding assignments match their department.
 
     Creates the onboarding assignment of every course whose modules name the
     department, withdraws onboarding for a department the person left, and
     does nothing when everything already matches (safe to call repeatedly).
+    Called by services/accounts (``welcome``), the one place accounts are opened.
     """
-    catalog = get_catalog()
     wanted = {}
     for course in catalog.courses.values():
         modules = onboarding_modules(course, user.department_name)
