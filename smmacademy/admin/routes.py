@@ -9,19 +9,17 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy import func, select
 from wtforms import SelectChoice
 
 from ..catalog_state import get_catalog
 from ..choices import department_choices
 from ..content.translations import CURRENT, MISSING, STALE, UNMARKED, translation_report
 from ..errors import render_error
-from ..extensions import db
 from ..forms import error_summary
-from ..models import ROLES, Department, User
+from ..models import ROLES, User
 from ..params import int_arg
 from ..security import role_required
-from ..services import accounts, imports
+from ..services import accounts, directory, imports
 from . import bp
 from .forms import ConfirmForm, DepartmentForm, ImportConfirmForm, ImportUploadForm, UserForm
 
@@ -36,9 +34,7 @@ TRANSLATION_STATES = {
 
 def _fill_choices(form: UserForm, editing: User | None = None) -> None:
     form.department_id.choices = department_choices()
-    managers = db.session.scalars(
-        select(User).where(User.active.is_(True), User.role.in_(("manager", "admin"))).order_by(User.full_name)
-    ).all()
+    managers = accounts.managers(active_only=True)
     form.manager_id.choices = [SelectChoice(0, _("— none —"))] + [
         SelectChoice(m.id, f"{m.full_name} ({m.email})") for m in managers if editing is None or m.id != editing.id
     ]
@@ -46,7 +42,7 @@ def _fill_choices(form: UserForm, editing: User | None = None) -> None:
 
 def _apply(form: UserForm, user: User) -> None:
     """Copy the form into ``user``; raises AccountError on an invalid change."""
-    manager = db.session.get(User, form.manager_id.data) if form.manager_id.data else None
+    manager = accounts.user_by_id(form.manager_id.data)
     accounts.check_manager(user, manager)
     if accounts.email_taken(form.email.data, except_id=user.id):
         raise accounts.AccountError(_("Another account already uses this email address."))
@@ -56,7 +52,7 @@ def _apply(form: UserForm, user: User) -> None:
     user.email = User.normalise_email(form.email.data)
     user.role = form.role.data
     user.job_title = (form.job_title.data or "").strip()
-    user.department = db.session.get(Department, form.department_id.data) if form.department_id.data else None
+    user.department = accounts.department_by_id(form.department_id.data)
     user.manager = manager
     user.active = form.active.data
 
@@ -68,21 +64,17 @@ def users():
     role = request.args.get("role", "")
     role = role if role in ROLES else ""
     department_id = int_arg("department")
-    stmt = User.search(query, role, department_id)
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(int_arg("page", 1), pages)
-    people = db.session.scalars(stmt.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    found = directory.search_users(query, role, department_id, int_arg("page", 1), PAGE_SIZE)
     return render_template(
         "admin/users.html",
-        people=people,
+        people=found.people,
         query=query,
         role=role,
         department_id=department_id,
-        departments=db.session.scalars(Department.ordered()).all(),
-        page=page,
-        pages=pages,
-        total=total,
+        departments=accounts.departments(),
+        page=found.page,
+        pages=found.pages,
+        total=found.total,
         roles=ROLES,
     )
 
@@ -108,7 +100,7 @@ def create_user():
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 @role_required("admin")
 def edit_user(user_id: int):
-    user = db.session.get(User, user_id) or abort(404)
+    user = accounts.user_by_id(user_id) or abort(404)
     form = UserForm(obj=user) if request.method == "GET" else UserForm()
     if request.method == "GET":
         form.department_id.data = user.department_id or 0
@@ -134,7 +126,7 @@ def edit_user(user_id: int):
 @bp.route("/users/<int:user_id>/active", methods=["POST"])
 @role_required("admin")
 def toggle_active(user_id: int):
-    user = db.session.get(User, user_id) or abort(404)
+    user = accounts.user_by_id(user_id) or abort(404)
     if user.id == current_user.id:
         return render_error(400, _("You cannot deactivate your own account."))
     try:
@@ -153,7 +145,7 @@ def toggle_active(user_id: int):
 @bp.route("/users/<int:user_id>/password", methods=["POST"])
 @role_required("admin")
 def reset_password(user_id: int):
-    user = db.session.get(User, user_id) or abort(404)
+    user = accounts.user_by_id(user_id) or abort(404)
     password = accounts.reset_password(user)
     return render_template("admin/password_issued.html", user=user, password=password, created=False)
 
@@ -167,22 +159,21 @@ def departments():
         if accounts.department_by_name(name):
             flash(_("A department called %(name)s already exists.", name=name), "error")
         else:
-            db.session.add(Department(name=name))
-            db.session.commit()
+            directory.add_department(name)
             flash(_("Added %(name)s.", name=name), "success")
             return redirect(url_for("admin.departments"))
-    counts = dict(
-        db.session.execute(select(User.department_id, func.count(User.id)).group_by(User.department_id)).all()
-    )
     return render_template(
-        "admin/departments.html", form=form, counts=counts, departments=db.session.scalars(Department.ordered()).all()
+        "admin/departments.html",
+        form=form,
+        counts=directory.department_head_counts(),
+        departments=accounts.departments(),
     ), 400 if form.errors else 200
 
 
 @bp.route("/departments/<int:department_id>", methods=["POST"])
 @role_required("admin")
 def rename_department(department_id: int):
-    department = db.session.get(Department, department_id) or abort(404)
+    department = accounts.department_by_id(department_id) or abort(404)
     form = DepartmentForm()
     if not form.validate_on_submit():
         return render_error(400, error_summary(form))
@@ -190,8 +181,7 @@ def rename_department(department_id: int):
     other = accounts.department_by_name(name)
     if other and other.id != department.id:
         return render_error(400, _("A department called %(name)s already exists.", name=name))
-    department.name = name
-    db.session.commit()
+    directory.rename_department(department, name)
     flash(_("Renamed to %(name)s.", name=name), "success")
     return redirect(url_for("admin.departments"))
 

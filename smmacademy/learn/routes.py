@@ -8,18 +8,15 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from ..catalog_state import get_catalog
 from ..content.catalog import ASSET_SUFFIXES, EVERYONE, ROLES
 from ..content.questions import presentations
 from ..domain.progress import course_audiences, course_progress, missing_prerequisites, recommended_for_department
 from ..errors import render_error
-from ..extensions import db
 from ..i18n import current_language, localized, use_language
-from ..models import Certificate, QuizAttempt, User
 from ..security import login_required, public
-from ..services import badges, learning
+from ..services import accounts, badges, learning
 from ..services.assignments import open_course_slugs
 from ..services.management import can_view, can_view_certificate
 from . import bp
@@ -75,9 +72,7 @@ def course(course_slug: str):
     course = _course_or_404(course_slug)
     rows = learning.progress_rows(current_user.id)
     missing = missing_prerequisites(course, learning.completed_courses(catalog, rows))
-    certificate = db.session.scalar(
-        select(Certificate).where(Certificate.user_id == current_user.id, Certificate.course_slug == course.slug)
-    )
+    certificate = learning.certificate_of(current_user.id, course.slug)
     return render_template(
         "learn/course.html",
         course=course,
@@ -118,7 +113,7 @@ def module(course_slug: str, module_slug: str):
     row = learning.record_view(current_user, module, rows.get((course.slug, module.slug)))
     rows[(course.slug, module.slug)] = row
     text = module.text_for(current_language())
-    attempts = db.session.scalars(QuizAttempt.for_module(current_user.id, course.slug, module.slug).limit(10)).all()
+    attempts = learning.module_attempts(current_user.id, course.slug, module.slug)
     previous, following = course.neighbours(module.slug)
     return render_template(
         "learn/module.html",
@@ -221,7 +216,7 @@ def submit_quiz(course_slug: str, module_slug: str):
 @bp.route("/courses/<course_slug>/<module_slug>/attempts/<int:attempt_id>")
 @login_required
 def attempt(course_slug: str, module_slug: str, attempt_id: int):
-    attempt = db.session.get(QuizAttempt, attempt_id)
+    attempt = learning.attempt_by_id(attempt_id)
     if attempt is None or attempt.course_slug != course_slug or attempt.module_slug != module_slug:
         abort(404)
     if not can_view(current_user, attempt.user_id):
@@ -229,12 +224,10 @@ def attempt(course_slug: str, module_slug: str, attempt_id: int):
     course = get_catalog().courses.get(course_slug)
     module = course.module(module_slug) if course else None
     questions, order = learning.attempt_review(attempt, module, current_language())
-    certificate = db.session.scalar(
-        select(Certificate).where(Certificate.user_id == attempt.user_id, Certificate.course_slug == course_slug)
-    )
+    certificate = learning.certificate_of(attempt.user_id, course_slug)
     return render_template(
         "learn/attempt.html",
-        person=db.session.get(User, attempt.user_id),
+        person=accounts.user_by_id(attempt.user_id),
         attempt=attempt,
         course=course,
         module=module,
@@ -264,7 +257,7 @@ def asset(course_slug: str, filename: str):
 @bp.route("/certificates/<code>")
 @login_required
 def certificate(code: str):
-    certificate = db.session.scalar(select(Certificate).where(Certificate.code == code.upper()))
+    certificate = badges.certificate_by_code(code)
     if certificate is None:
         abort(404)
     if not can_view_certificate(current_user, certificate.user_id):
@@ -278,7 +271,7 @@ def certificate(code: str):
 @public
 def verify(code: str | None = None):
     code = (code or request.args.get("code", "")).strip().upper()[:32]
-    certificate = db.session.scalar(select(Certificate).where(Certificate.code == code)) if code else None
+    certificate = badges.certificate_by_code(code) if code else None
     status = 404 if code and certificate is None else 200
     if certificate is not None:
         use_language(certificate.user.language)  # the holder's language; the visitor's when they follow the browser

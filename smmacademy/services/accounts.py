@@ -285,3 +285,26 @@ def set_language(user: User, language: str | None) -> None:
     """Store the person's interface language; None means "follow the browser"."""
     user.language = language or None
     db.session.commit()
+
+
+def user_by_id(user_id: int | None) -> User | None:
+    """One account, or None (also for a missing or zero id)."""
+    return db.session.get(User, user_id) if user_id else None
+
+
+def department_by_id(department_id: int | None) -> Department | None:
+    """One department, or None (also for a missing or zero id)."""
+    return db.session.get(Department, department_id) if department_id else None
+
+
+def departments() -> list[Department]:
+    """Every department, in display order."""
+    return list(db.session.scalars(Department.ordered()))
+
+
+def managers(active_only: bool = False) -> list[User]:
+    """People who can lead a team (managers and admins), by name."""
+    stmt = select(User).where(User.role.in_(("manager", "admin"))).order_by(User.full_name)
+    if active_only:
+        stmt = stmt.where(User.active.is_(True))
+    return list(db.session.scalars(stmt))

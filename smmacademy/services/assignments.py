@@ -11,6 +11,7 @@ from ..domain.team import COMPLETE, OVERDUE, assignment_state
 from ..extensions import db
 from ..models import Assessment, Assignment, ModuleProgress
 from ..models.assignment import KIND_ASSESSMENT, KIND_COURSE
+from ..models.base import utcnow
 
 
 def open_course_slugs(user_id: int) -> set[str]:
@@ -77,3 +78,20 @@ def assignment_views(catalog: Catalog, user_id: int, assignments, today: date | 
 def open_assignment_views(catalog: Catalog, user_id: int, today: date | None = None) -> list[AssignmentView]:
     """A learner's assignments that were not withdrawn, with their state."""
     return assignment_views(catalog, user_id, db.session.scalars(Assignment.open_for(user_id)).all(), today)
+
+
+def assignment_by_id(assignment_id: int) -> Assignment | None:
+    """One assignment, or None."""
+    return db.session.get(Assignment, assignment_id)
+
+
+def update(assignment: Assignment, due: date | None, note: str) -> None:
+    """Change an assignment's due date and note."""
+    assignment.due_date, assignment.note, assignment.updated_at = due, note, utcnow()
+    db.session.commit()
+
+
+def withdraw(assignment: Assignment) -> None:
+    """Withdraw an assignment; it stays in the person's history."""
+    assignment.withdrawn_at = utcnow()
+    db.session.commit()

@@ -325,3 +325,20 @@ def recent_attempts(user_id: int, limit: int = 5) -> list[QuizAttempt]:
 def latest_assessment(user_id: int) -> Assessment | None:
     """A learner's latest submitted self-assessment."""
     return db.session.scalars(Assessment.history_for(user_id).limit(1)).first()
+
+
+def certificate_of(user_id: int, course_slug: str) -> Certificate | None:
+    """A learner's certificate for one course, or None."""
+    return db.session.scalar(
+        select(Certificate).where(Certificate.user_id == user_id, Certificate.course_slug == course_slug)
+    )
+
+
+def module_attempts(user_id: int, course_slug: str, module_slug: str, limit: int = 10) -> list[QuizAttempt]:
+    """A learner's latest attempts at one module's quiz."""
+    return list(db.session.scalars(QuizAttempt.for_module(user_id, course_slug, module_slug).limit(limit)))
+
+
+def attempt_by_id(attempt_id: int) -> QuizAttempt | None:
+    """One quiz attempt, or None."""
+    return db.session.get(QuizAttempt, attempt_id)

@@ -9,8 +9,9 @@ from sqlalchemy import select
 
 from ..content.catalog import Catalog
 from ..extensions import db
-from ..models import Assessment, Assignment, ModuleProgress, QuizAttempt
+from ..models import Assessment, Assignment, ModuleProgress, QuizAttempt, User
 from .assignments import AssignmentView, assignment_views
+from .team import Scope, member_ids_query
 
 
 @dataclass(frozen=True)
@@ -36,3 +37,8 @@ def member_record(catalog: Catalog, user_id: int, today: date | None = None) -> 
     return MemberRecord(
         list(progress), list(attempts), list(history), assignment_views(catalog, user_id, assignments, today)
     )
+
+
+def people_in(scope: Scope) -> list[User]:
+    """The active people of a dashboard scope, by name (e.g. whom a manager may assign to)."""
+    return list(db.session.scalars(select(User).where(User.id.in_(member_ids_query(scope))).order_by(User.full_name)))

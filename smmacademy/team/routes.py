@@ -8,7 +8,6 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy import select
 from wtforms import SelectChoice
 
 from ..catalog_state import get_catalog, get_framework
@@ -16,15 +15,14 @@ from ..domain.charts import bar_chart, line_chart, radar
 from ..domain.report import name_in
 from ..domain.team import STATUSES
 from ..errors import render_error
-from ..extensions import db
 from ..forms import error_summary
 from ..i18n import localized, snapshot_profiles
-from ..models import Assignment, Department, User
+from ..models import Assignment, User
 from ..models.assignment import KIND_ASSESSMENT, KIND_COURSE
-from ..models.base import utcnow
 from ..params import int_arg
 from ..security import role_required
-from ..services import members
+from ..services import accounts, members
+from ..services import assignments as assignment_service
 from ..services import team as team_service
 from ..services.csv_export import csv_response
 from ..services.management import may_manage
@@ -80,7 +78,7 @@ def _filtered_rows(dashboard):
 
 
 def _require_member(user_id: int) -> User:
-    person = db.session.get(User, user_id)
+    person = accounts.user_by_id(user_id)
     if person is None:
         abort(404)
     if not may_manage(current_user, person.id):
@@ -102,12 +100,8 @@ def dashboard():
         params=params,
         statuses=STATUSES,
         departments=sorted({r.user.department_name for r in board.rows if r.user.department_name}),
-        all_departments=db.session.scalars(Department.ordered()).all() if current_user.role == "admin" else [],
-        managers=db.session.scalars(
-            select(User).where(User.role.in_(("manager", "admin"))).order_by(User.full_name)
-        ).all()
-        if current_user.role == "admin"
-        else [],
+        all_departments=accounts.departments() if current_user.role == "admin" else [],
+        managers=accounts.managers() if current_user.role == "admin" else [],
         course_chart=bar_chart(board.course_completion, _("Completion per course across the team")),
         weekly_chart=line_chart(board.weekly_completion, _("Team completion over the last 12 weeks")),
         profiles=get_framework().profiles if catalog.framework else {},
@@ -279,9 +273,7 @@ def member_export(user_id: int):
 
 def _assign_form(scope) -> tuple[AssignForm, list[User]]:
     catalog = get_catalog()
-    people = db.session.scalars(
-        select(User).where(User.id.in_(team_service.member_ids_query(scope))).order_by(User.full_name)
-    ).all()
+    people = members.people_in(scope)
     form = AssignForm()
     form.people.choices = [
         SelectChoice(p.id, f"{p.full_name} — {p.department_name or _('no department')}") for p in people
@@ -332,7 +324,7 @@ def assign():
 
 
 def _own_assignment(assignment_id: int) -> Assignment:
-    assignment = db.session.get(Assignment, assignment_id)
+    assignment = assignment_service.assignment_by_id(assignment_id)
     if assignment is None or assignment.withdrawn_at is not None:
         abort(404)
     _require_member(assignment.user_id)
@@ -346,10 +338,7 @@ def edit_assignment(assignment_id: int):
     form = EditAssignmentForm()
     if not form.validate_on_submit():
         return render_error(400, error_summary(form))
-    assignment.due_date = form.due_date.data
-    assignment.note = (form.note.data or "").strip()
-    assignment.updated_at = utcnow()
-    db.session.commit()
+    assignment_service.update(assignment, form.due_date.data, (form.note.data or "").strip())
     flash(_("Assignment updated."), "success")
     return redirect(url_for("team.member", user_id=assignment.user_id))
 
@@ -358,7 +347,6 @@ def edit_assignment(assignment_id: int):
 @role_required("manager")
 def withdraw_assignment(assignment_id: int):
     assignment = _own_assignment(assignment_id)
-    assignment.withdrawn_at = utcnow()
-    db.session.commit()
+    assignment_service.withdraw(assignment)
     flash(_("Assignment withdrawn."), "success")
     return redirect(url_for("team.member", user_id=assignment.user_id))
