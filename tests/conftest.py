@@ -56,6 +56,18 @@ def compiled_translations():
     compile_translations()
 
 
+@pytest.fixture(autouse=True)
+def postgres_server(request) -> str | None:
+    """A ``postgres``-marked test needs TEST_DATABASE_URL: without it the test FAILS, never skips.
+
+    A skipped test would be counted as passing by whoever selected it (``-m postgres``).
+    """
+    url = os.environ.get("TEST_DATABASE_URL")
+    if request.node.get_closest_marker("postgres") and not (url and url.startswith("postgresql")):
+        pytest.fail("This test needs PostgreSQL: set TEST_DATABASE_URL=postgresql+psycopg://user:pw@host/db")
+    return url
+
+
 @pytest.fixture
 def courses_dir(tmp_path) -> Path:
     """A writable copy of the fixture course tree (tests may edit it)."""
