@@ -35,7 +35,7 @@ def candidate_required(view):
             candidates.check_usable(candidate)
         except candidates.LinkProblem as problem:
             session.pop(SESSION_KEY, None)
-            return _link_page(problem.reason, 403)
+            return _link_page(problem.reason, 403, problem.language)
         g.candidate = candidate
         use_language(candidate.language)
         return view(*args, **kwargs)
@@ -44,7 +44,9 @@ def candidate_required(view):
     return wrapped
 
 
-def _link_page(reason: str, status: int):
+def _link_page(reason: str, status: int, language: str | None = None):
+    if language:
+        use_language(language)
     return render_template("candidate/link_problem.html", reason=reason), status
 
 
@@ -65,7 +67,7 @@ def open_link(token: str):
     except candidates.LinkProblem as problem:
         if problem.reason == "unknown":
             candidates.record_bad_link(address)
-        return _link_page(problem.reason, 404 if problem.reason == "unknown" else 410)
+        return _link_page(problem.reason, 404 if problem.reason == "unknown" else 410, problem.language)
     use_language(candidate.language)
     session.clear()  # a candidate session carries nothing else
     session[SESSION_KEY] = {"id": candidate.id, "token": candidate.token_hash}

@@ -68,11 +68,15 @@ def draw_questions(catalog: Catalog, profile_id: str, seed: int, size: int = TES
     return chosen
 
 
-def _freeze_drawn(catalog: Catalog, question_ids: list[str], seed: int) -> list[dict]:
-    """The snapshot of drawn questions that still exist, each with its module's competencies."""
+def _freeze_drawn(catalog: Catalog, question_ids: list[str], seed: int, language: str = "en") -> list[dict]:
+    """The snapshot of drawn questions that still exist, in ``language``, each with its module's competencies."""
     bank = catalog.questions
     drawn = [bank[qid] for qid in question_ids if qid in bank]
-    frozen = freeze(tuple(q for _, q in drawn), seed)
+    # The candidate reads (and is graded on) the wording of the invitation's language; keys are the same.
+    shown = tuple(
+        next(q for q in module.text_for(language).questions if q.id == question.id) for module, question in drawn
+    )
+    frozen = freeze(shown, seed, tuple(q for _, q in drawn))
     for entry, (module, _question) in zip(frozen, drawn, strict=True):
         entry["competencies"] = list(module.competencies)
     return frozen
@@ -101,7 +105,7 @@ def start_test(candidate: Candidate, catalog: Catalog) -> None:
         Candidate.test_started_at.is_(None),
         test_seed=seed,
         test_question_ids=ids,
-        test_snapshot=_freeze_drawn(catalog, ids, seed),
+        test_snapshot=_freeze_drawn(catalog, ids, seed, candidate.language),
         test_started_at=now,
         last_activity_at=now,
     )
@@ -112,7 +116,7 @@ def snapshot_of(candidate: Candidate, catalog: Catalog | None = None) -> list[di
     """The frozen test; tests started before snapshots existed are frozen from the live catalog."""
     if candidate.test_snapshot or catalog is None:
         return candidate.test_snapshot or []
-    return _freeze_drawn(catalog, candidate.test_question_ids or [], candidate.test_seed or 0)
+    return _freeze_drawn(catalog, candidate.test_question_ids or [], candidate.test_seed or 0, candidate.language)
 
 
 def test_questions(candidate: Candidate, catalog: Catalog | None = None):

@@ -176,7 +176,8 @@ def submit_quiz(
     the database: when the same form arrives twice, even at the same moment on
     different servers, one insert wins and every other request gets the stored
     attempt back. ``shown`` is the wording the learner read (default English);
-    it is frozen into the attempt for its review.
+    it is graded (a text question's accepted answers are per language)
+    and frozen into the attempt for its review.
     """
     stored = existing_attempt(ticket.nonce)
     if stored is not None:
@@ -194,7 +195,9 @@ def submit_quiz(
         raise SubmissionError(
             gettext("The quiz is incomplete or contains invalid answers: %(error)s.", error=error)
         ) from None
-    score, grades = grade_quiz(module.questions, answers)
+    # Keys are the same in every language (the loader checks it), but a text question's accepted
+    # answers are per language: grade against the wording the learner read.
+    score, grades = grade_quiz(shown or module.questions, answers)
     passed = score >= module.pass_mark
     frozen = freeze(shown or module.questions, ticket.seed, module.questions)
     for _round in range(2):  # a second round only when the progress row was created in parallel
