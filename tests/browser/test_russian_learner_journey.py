@@ -16,6 +16,7 @@ from smmacademy.models.user import DEFAULT_DEPARTMENTS
 from ..test_untranslated_pages import untranslated, visible
 from .conftest import fits_phone, no_serious_a11y_violations, sign_in
 from .test_journeys import CATALOG, SHORT_COURSE, progress_value, rate_area
+from .test_russian import invite_in_russian
 
 pytestmark = pytest.mark.browser
 RUSSIAN = "ru-RU"
@@ -148,16 +149,8 @@ def test_the_russian_learner_completes_the_self_assessment_and_reads_russian_res
 
 
 def test_a_candidate_invited_in_russian_completes_the_whole_flow_on_a_phone(server, pages):
-    password = server.load_demo()
-    hr = pages.new("hr", phone=True, bypass_csp=True, locale=RUSSIAN)
-    sign_in(hr, server, "hr@demo.smmacademy.local", password, russian=True)
-    hr.goto(server.url + "/hr/new")
-    hr.get_by_label("ФИО кандидата").fill("Вера Кандидатова")
-    hr.get_by_label("Эл. почта").fill("vera@mail.example")
-    hr.get_by_label("Вакансия").select_option(label="Комьюнити-менеджер")
-    expect(hr.get_by_label("Язык приглашения и оценки")).to_have_value("ru")
-    hr.get_by_role("button", name="Создать ссылку-приглашение").click()
-    link = hr.get_by_label("Ссылка-приглашение").input_value()
+    hr, link = invite_in_russian(server, pages)
+    russian_page(hr, axe=True)
 
     candidate = pages.new("candidate", phone=True, bypass_csp=True)  # an English phone browser: the link decides
     candidate.goto(link)
