@@ -19,9 +19,9 @@ from flask_babel import gettext
 from sqlalchemy import update
 
 from ..content.catalog import Catalog
-from ..content.questions import AnswerError, Question, expected_fields
+from ..content.questions import Question
 from ..content.snapshot import freeze, restore
-from ..domain import scoring
+from ..domain import grading, scoring
 from ..extensions import db
 from ..models import Assessment, Candidate
 from ..models.base import utcnow
@@ -161,26 +161,16 @@ def close_if_expired(candidate: Candidate, grace: timedelta, catalog: Catalog | 
     return candidate.test_expired_at is not None
 
 
-def _grade(questions: tuple[Question, ...], field_names: set[str], getlist) -> tuple[dict, dict]:
-    """Answers and grades; blank answers score 0, tampered ones raise CandidateError."""
-    allowed = expected_fields(questions)
-    unknown = sorted(n for n in field_names if n.startswith("q-") and n not in allowed)
-    if unknown:
+def _grade(questions: tuple[Question, ...], field_names: set[str], getlist) -> grading.Submission:
+    """The graded test; blank answers score 0, tampered ones raise CandidateError."""
+    try:
+        return grading.grade_submission(questions, field_names, getlist, grading.BLANK_SCORES_ZERO)
+    except grading.UnknownFields as error:
         raise CandidateError(
-            gettext("The submission contains unknown question field(s): %(names)s.", names=", ".join(unknown[:5]))
-        )
-    answers, grades = {}, {}
-    for question in questions:
-        try:
-            answer = question.kind.read_answer(question, getlist)
-        except AnswerError as error:
-            if "has no answer" in str(error) or "is not matched" in str(error):
-                grades[question.id] = 0.0
-                continue
-            raise CandidateError(gettext("Invalid answer: %(error)s.", error=error)) from None
-        answers[question.id] = answer
-        grades[question.id] = question.kind.grade(question, answer).score
-    return answers, grades
+            gettext("The submission contains unknown question field(s): %(names)s.", names=", ".join(error.names[:5]))
+        ) from None
+    except grading.AnswersRejected as error:
+        raise CandidateError(gettext("Invalid answer: %(error)s.", error=error)) from None
 
 
 def submit_test(candidate: Candidate, catalog: Catalog, field_names: set[str], getlist, grace: timedelta) -> None:
@@ -198,15 +188,15 @@ def submit_test(candidate: Candidate, catalog: Catalog, field_names: set[str], g
         raise TimeExpired(gettext("The time for the knowledge test ran out."))
     frozen = snapshot_of(candidate, catalog)
     questions, _order = restore(frozen)
-    answers, grades = _grade(questions, field_names, getlist)
+    graded = _grade(questions, field_names, getlist)
     now = utcnow()
     if not _claim(
         candidate,
         Candidate.test_submitted_at.is_(None),
         test_snapshot=frozen,
-        test_answers=answers,
-        test_grades=grades,
-        test_score=round(100 * sum(grades.values()) / len(questions), 1) if questions else 0.0,
+        test_answers=graded.answers,
+        test_grades=graded.scores,
+        test_score=graded.score if questions else 0.0,
         test_submitted_at=now,
         last_activity_at=now,
     ):
