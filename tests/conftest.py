@@ -174,24 +174,13 @@ def csrf_token(html: str) -> str:
 
 def make_submitted_assessment(app, user_id: int, level: int = 3, submitted_at=None):
     """A scored, submitted self-assessment with every statement rated ``level``."""
-    from smmacademy.domain import scoring
     from smmacademy.models import Assessment
-    from smmacademy.models.base import utcnow
+    from smmacademy.services.assessments import finalise
 
     framework = app.extensions["smmacademy_catalog"].catalog.framework
-    snapshot = framework.snapshot()
-    ratings = {sid: level for sid in framework.statements}
-    result = scoring.score(snapshot, ratings)
-    assessment = Assessment(
-        user_id=user_id,
-        ratings=ratings,
-        framework_version=framework.version,
-        framework=snapshot,
-        result=result,
-        best_profile=result["best"]["profile"],
-        best_band=result["best"]["band"],
-        submitted_at=submitted_at or utcnow(),
-    )
+    assessment = Assessment(user_id=user_id, framework_version=framework.version)
+    assessment.ratings = {sid: level for sid in framework.statements}
+    finalise(assessment, framework, None, None, submitted_at)
     db.session.add(assessment)
     return assessment
 

@@ -14,8 +14,8 @@ from wtforms import SelectChoice
 
 from ..catalog_state import get_catalog, get_framework
 from ..choices import department_choices
-from ..domain.charts import radar
 from ..domain.report import build_report
+from ..domain.results import radar_for
 from ..errors import render_error
 from ..extensions import db
 from ..forms import error_summary
@@ -65,8 +65,8 @@ def _rows(status: str = "", profile_id: str = ""):
     grace = candidate_test.grace_of(current_app.config)
     for candidate in listed:
         assessment = results.get(candidate.id)
-        fit = assessment.result["fits"].get(candidate.profile_id, {}).get("fit") if assessment else None
-        band = assessment.result["fits"].get(candidate.profile_id, {}).get("band") if assessment else None
+        found = assessment.outcome.fit_for(candidate.profile_id) if assessment else None
+        fit, band = (found.fit, found.band) if found else (None, None)
         expired = candidate_test.time_expired(candidate, grace)
         rows.append({"candidate": candidate, "assessment": assessment, "fit": fit, "band": band, "expired": expired})
     return rows
@@ -238,15 +238,19 @@ def compare():
         )
     }
     framework = get_framework()
-    names = list(framework.competencies)
-    css = ["self", "other", "target", "self"]
-    series = [
-        (c.full_name, [results[c.id].result["levels"].get(cid, 0.0) for cid in names], css[i])
-        for i, c in enumerate(chosen)
-        if c.id in results
-    ]
+    compared = [(c.full_name, results[c.id].outcome) for c in chosen if c.id in results]
     chart = (
-        radar([framework.competencies[c].name for c in names], series, title=_("Candidates compared")) if series else ""
+        radar_for(
+            compared[0][1],
+            None,
+            {cid: c.name for cid, c in framework.competencies.items()},
+            texts=report_texts(),
+            person=compared[0][0],
+            others=compared[1:],
+            title=_("Candidates compared"),
+        )
+        if compared
+        else ""
     )
     return render_template(
         "hr/compare.html", chosen=chosen, results=results, framework=framework, chart=chart, profiles=_profiles()

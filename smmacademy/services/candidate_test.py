@@ -25,6 +25,7 @@ from ..domain import grading, scoring
 from ..extensions import db
 from ..models import Assessment, Candidate
 from ..models.base import utcnow
+from . import assessments
 from .candidates import TEST_SIZE, AlreadyDone, CandidateError, log
 
 DEFAULT_GRACE_SECONDS = 60
@@ -228,22 +229,13 @@ def finish(candidate: Candidate, catalog: Catalog, grace: timedelta) -> None:
     assessment = db.session.scalar(Assessment.for_candidate(candidate.id))
     if assessment is None or candidate.test_submitted_at is None:
         raise CandidateError(gettext("Finish the self-assessment and the knowledge test first."))
-    framework = catalog.framework
-    snapshot = framework.snapshot()
-    result = scoring.score(snapshot, assessment.ratings or {})
-    result["evidence"] = test_evidence(candidate, catalog)
-    result["evidence_source"] = "knowledge test"
     now = utcnow()
+    # Scored before the link closes: incomplete ratings raise and leave it open.
+    assessments.finalise(assessment, catalog.framework, test_evidence(candidate, catalog), "knowledge test", now)
     if not _claim(
         candidate, Candidate.submitted_at.is_(None), submitted_at=now, status="submitted", last_activity_at=now
     ):
-        db.session.rollback()
+        db.session.rollback()  # also drops the result stored above: the first request's stands
         raise AlreadyDone(gettext("The assessment was already submitted."))
-    assessment.framework = snapshot
-    assessment.framework_version = framework.version
-    assessment.result = result
-    assessment.best_profile = result["best"]["profile"]
-    assessment.best_band = result["best"]["band"]
-    assessment.submitted_at = now
     log(candidate, None, "submitted", "Candidate submitted the assessment")
     db.session.commit()
