@@ -303,10 +303,14 @@ def test_purge_removes_only_stale_candidates_not_hired(app, client, hr, runner):
     assert dry.exit_code == 0
     assert f"Would delete candidate #{stale.id} (invited" in dry.output and "Would delete 1 candidate(s)" in dry.output
     assert db.session.scalar(select(func.count(Candidate.id))) == 3
+    assert f"#{fresh.id} " not in dry.output and f"#{hired.id} " not in dry.output
+    fresh_id, stale_id, hired_id = fresh.id, stale.id, hired.id
     real = runner.invoke(args=["purge-candidates"])
-    assert f"Deleted candidate #{stale.id}" in real.output
-    assert sorted(db.session.scalars(select(Candidate.full_name))) == ["Fresh", "Hired"]
-    assert fresh.id != stale.id
+    assert real.exit_code == 0
+    assert f"Deleted candidate #{stale_id}" in real.output and "Deleted 1 candidate(s)" in real.output
+    db.session.expire_all()
+    assert sorted(db.session.scalars(select(Candidate.id))) == sorted([fresh_id, hired_id])
+    assert db.session.get(Candidate, stale_id) is None
 
 
 @pytest.mark.parametrize("role", ["learner", "manager"])
