@@ -13,13 +13,13 @@ from ..errors import render_error
 from ..extensions import db
 from ..i18n import report_texts, translated
 from ..models import Assessment, User
+from ..questionnaire import area_page, first_open_area, rated_share, save_posted_ratings
 from ..security import login_required
 from ..services import assessments
 from ..services.csv_export import csv_response
 from ..templating import BAND_LABELS
 from . import bp
 from .forms import AreaForm, StartForm, SubmitForm
-from .pages import area_page, first_open_area, rated_share, save_posted_ratings
 
 
 def _framework():

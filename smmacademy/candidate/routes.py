@@ -7,13 +7,13 @@ from functools import wraps
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from ..assessment.pages import area_page, first_open_area, save_posted_ratings
 from ..catalog_state import get_catalog, get_framework
 from ..domain import scoring
 from ..errors import render_error
 from ..extensions import db
 from ..i18n import translated, use_language
 from ..models import Candidate
+from ..questionnaire import area_page, first_open_area, save_posted_ratings
 from ..security import ACCESS_ATTRIBUTE, public
 from ..services import candidate_test, candidates
 from . import bp
