@@ -117,9 +117,29 @@ def submit(assessment: Assessment, framework: Framework, catalog: Catalog) -> As
     if assessment.user_id:
         rows = db.session.scalars(ModuleProgress.for_user(assessment.user_id)).all()
         evidence, source = evidence_from_progress(catalog, rows), "quizzes"
-    finalise(assessment, framework, evidence, source)
+    try:
+        finalise(assessment, framework, evidence, source)
+    except scoring.RatingError:
+        db.session.rollback()  # the draft stays as it was, outdated ratings included
+        raise
     db.session.commit()
     return assessment
+
+
+def history(user_id: int | None) -> list[Assessment]:
+    """The person's submitted assessments, newest first."""
+    return list(db.session.scalars(Assessment.history_for(user_id)))
+
+
+def submitted(assessment_id: int) -> Assessment | None:
+    """A submitted assessment by id (None for a draft or an unknown id)."""
+    assessment = db.session.get(Assessment, assessment_id)
+    return assessment if assessment is not None and assessment.submitted_at is not None else None
+
+
+def person_of(assessment: Assessment) -> User | None:
+    """The employee who took the assessment (None for a candidate's)."""
+    return db.session.get(User, assessment.user_id) if assessment.user_id else None
 
 
 def can_view(viewer: User, owner_id: int | None) -> bool:

@@ -189,7 +189,11 @@ def submit_test(candidate: Candidate, catalog: Catalog, field_names: set[str], g
         raise TimeExpired(gettext("The time for the knowledge test ran out."))
     frozen = snapshot_of(candidate, catalog)
     questions, _order = restore(frozen)
-    graded = _grade(questions, field_names, getlist)
+    try:
+        graded = _grade(questions, field_names, getlist)
+    except CandidateError:
+        db.session.rollback()
+        raise
     now = utcnow()
     if not _claim(
         candidate,
@@ -230,8 +234,12 @@ def finish(candidate: Candidate, catalog: Catalog, grace: timedelta) -> None:
     if assessment is None or candidate.test_submitted_at is None:
         raise CandidateError(gettext("Finish the self-assessment and the knowledge test first."))
     now = utcnow()
-    # Scored before the link closes: incomplete ratings raise and leave it open.
-    assessments.finalise(assessment, catalog.framework, test_evidence(candidate, catalog), "knowledge test", now)
+    try:
+        # Scored before the link closes: incomplete ratings raise and leave it open.
+        assessments.finalise(assessment, catalog.framework, test_evidence(candidate, catalog), "knowledge test", now)
+    except scoring.RatingError:
+        db.session.rollback()
+        raise
     if not _claim(
         candidate, Candidate.submitted_at.is_(None), submitted_at=now, status="submitted", last_activity_at=now
     ):
