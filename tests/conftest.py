@@ -20,6 +20,19 @@ from smmacademy.services import accounts
 FIXTURE_COURSES = Path(__file__).parent / "fixtures" / "courses"
 TRANSLATIONS = Path(__file__).parent.parent / "translations"
 REAL_COURSES = Path(__file__).parent.parent / "courses"
+
+
+def load_real_framework():
+    """The competency framework of the real courses, loaded without errors."""
+    from smmacademy.content.errors import Reporter
+    from smmacademy.content.framework import load_framework
+
+    report = Reporter(REAL_COURSES, REAL_COURSES)
+    loaded = load_framework(REAL_COURSES / "competencies.yml", report)
+    assert report.errors == []
+    return loaded
+
+
 PASSWORD = "correct-horse-battery"
 _counter = itertools.count(1)
 

@@ -7,19 +7,14 @@ import random
 
 import pytest
 
-from smmacademy.content.errors import Reporter
-from smmacademy.content.framework import load_framework
 from smmacademy.domain import scoring
 
-from .conftest import REAL_COURSES
+from .conftest import load_real_framework
 
 
 @pytest.fixture(scope="module")
 def framework():
-    report = Reporter(REAL_COURSES, REAL_COURSES)
-    loaded = load_framework(REAL_COURSES / "competencies.yml", report)
-    assert report.errors == []
-    return loaded
+    return load_real_framework()
 
 
 @pytest.fixture(scope="module")
