@@ -12,16 +12,9 @@ from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..content.catalog import Catalog, Course, Module
-from ..content.questions import (
-    AnswerError,
-    GetList,
-    Question,
-    expected_fields,
-    grade_quiz,
-    presentations,
-    read_answers,
-)
+from ..content.questions import GetList, Question, presentations
 from ..content.snapshot import fits, freeze, restore
+from ..domain import grading
 from ..domain.progress import course_progress
 from ..extensions import db
 from ..models import Certificate, ModuleProgress, QuizAttempt, User
@@ -182,22 +175,19 @@ def submit_quiz(
     stored = existing_attempt(ticket.nonce)
     if stored is not None:
         return stored, False, None
-    unknown = sorted(
-        name for name in field_names if name.startswith("q-") and name not in expected_fields(module.questions)
-    )
-    if unknown:
-        raise SubmissionError(
-            gettext("The submission contains unknown question field(s): %(names)s.", names=", ".join(unknown[:5]))
-        )
     try:
-        answers = read_answers(module.questions, getlist)
-    except AnswerError as error:
+        # Keys are the same in every language (the loader checks it), but a text question's accepted
+        # answers are per language: grade against the wording the learner read.
+        graded = grading.grade_submission(shown or module.questions, field_names, getlist, grading.BLANK_IS_ERROR)
+    except grading.UnknownFields as error:
+        raise SubmissionError(
+            gettext("The submission contains unknown question field(s): %(names)s.", names=", ".join(error.names[:5]))
+        ) from None
+    except grading.AnswersRejected as error:
         raise SubmissionError(
             gettext("The quiz is incomplete or contains invalid answers: %(error)s.", error=error)
         ) from None
-    # Keys are the same in every language (the loader checks it), but a text question's accepted
-    # answers are per language: grade against the wording the learner read.
-    score, grades = grade_quiz(shown or module.questions, answers)
+    answers, score = graded.answers, graded.score
     passed = score >= module.pass_mark
     frozen = freeze(shown or module.questions, ticket.seed, module.questions)
     for _round in range(2):  # a second round only when the progress row was created in parallel
@@ -210,7 +200,7 @@ def submit_quiz(
                 module_slug=module.slug,
                 seed=ticket.seed,
                 answers=answers,
-                grades={qid: g.score for qid, g in grades.items()},
+                grades=graded.scores,
                 questions=frozen,
                 score=score,
                 pass_mark=module.pass_mark,
