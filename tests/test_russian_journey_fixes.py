@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from smmacademy.content.catalog import load_catalog
-from smmacademy.content.questions import grade_quiz
+from smmacademy.domain.grading import grade_quiz
 from smmacademy.models import Candidate
 from smmacademy.services import candidate_test, candidates
 
