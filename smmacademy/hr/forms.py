@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from ..models.candidate import HR_DECISIONS
@@ -23,6 +23,7 @@ class InviteForm(FlaskForm):
     note = TextAreaField(
         _l("Note for HR (optional, not shown to the candidate)"), validators=[Optional(), Length(max=2000)]
     )
+    send_email = BooleanField(_l("Send the invitation to the candidate by email from the site"))
 
 
 class NoteForm(FlaskForm):

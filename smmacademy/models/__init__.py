@@ -3,7 +3,9 @@
 from .assessment import Assessment
 from .assignment import Assignment
 from .candidate import AuditLog, Candidate, CandidateEvent, LinkAttempt
+from .identity import UserIdentity
 from .learning import Certificate, ModuleProgress, QuizAttempt
+from .notification import NotificationOptOut, OutboxMessage, PasswordResetToken
 from .session import UserSession
 from .user import ROLES, Department, LoginAttempt, User
 
@@ -19,7 +21,11 @@ __all__ = [
     "Department",
     "LoginAttempt",
     "ModuleProgress",
+    "NotificationOptOut",
+    "OutboxMessage",
+    "PasswordResetToken",
     "QuizAttempt",
     "User",
+    "UserIdentity",
     "UserSession",
 ]

@@ -13,10 +13,12 @@ from sqlalchemy import delete, func, select
 from ..content.catalog import Catalog
 from ..content.questions import AnswerError, Question, expected_fields
 from ..domain import scoring
+from ..domain.notifications import CANDIDATE_FINISHED
 from ..extensions import db
 from ..models import Assessment, AuditLog, Candidate, CandidateEvent, LinkAttempt, User
 from ..models.base import utcnow
 from . import accounts
+from .notifications import notify
 
 TOKEN_BYTES = 24  # 192 bits
 TEST_SIZE = 20
@@ -258,6 +260,7 @@ def finish(candidate: Candidate, catalog: Catalog) -> None:
     candidate.status = "submitted"
     log(candidate, None, "submitted", "Candidate submitted the assessment")
     touch(candidate)
+    notify(CANDIDATE_FINISHED, candidate=candidate)
     db.session.commit()
 
 

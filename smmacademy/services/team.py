@@ -8,12 +8,14 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import and_, case, func, literal, or_, select
 
 from ..content.catalog import Catalog
+from ..domain.notifications import ASSIGNMENT
 from ..domain.progress import required_modules
 from ..domain.team import MemberFacts, member_status, week_ends
 from ..extensions import db
 from ..models import Assessment, Assignment, ModuleProgress, User
 from ..models.assignment import KIND_ASSESSMENT, KIND_COURSE
 from ..models.base import utcnow
+from .notifications import notify
 
 
 @dataclass(frozen=True)
@@ -268,16 +270,16 @@ def assign(
             existing.assigned_by_id = assigner.id
             updated += 1
         else:
-            db.session.add(
-                Assignment(
-                    user_id=person.id,
-                    kind=kind,
-                    course_slug=course_slug,
-                    due_date=due,
-                    note=note,
-                    assigned_by_id=assigner.id,
-                )
+            existing = Assignment(
+                user_id=person.id,
+                kind=kind,
+                course_slug=course_slug,
+                due_date=due,
+                note=note,
+                assigned_by_id=assigner.id,
             )
+            db.session.add(existing)
             created += 1
+        notify(ASSIGNMENT, assignment=existing)
     db.session.commit()
     return created, updated
