@@ -123,6 +123,8 @@ def reset(signed: str, password: str) -> User:
         .values(used_at=now)
         .execution_options(synchronize_session=False)
     )
-    # No current session here, so every session of the person ends (accounts.change_password commits).
+    # A reset ends every session, also one this browser may hold (the view signs it out):
+    # with no current session to keep, accounts.change_password ends them all, and commits.
+    user.current_session_id = None
     accounts.change_password(user, password)
     return user
