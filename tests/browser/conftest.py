@@ -77,13 +77,14 @@ class LiveServer:
         return self.demo_password
 
 
-def start_server(tmp_path: Path, database_url: str | None = None) -> LiveServer:
+def start_server(tmp_path: Path, database_url: str | None = None, extra_env: dict | None = None) -> LiveServer:
     port = _free_port()
     env = {
         **os.environ,
         "DATABASE_URL": database_url or f"sqlite:///{tmp_path / 'browser.sqlite'}",
         "SECRET_KEY": "browser-tests-secret-key-0123456789abcdef",
         "FLASK_DEBUG": "0",
+        **(extra_env or {}),
     }
     env.pop("SMMACADEMY_ENV", None)
     server = LiveServer(f"http://127.0.0.1:{port}", env, None, tmp_path / f"server-{port}.log")
