@@ -16,7 +16,7 @@ DIGEST = "digest"
 CANDIDATE_INVITATION = "candidate_invitation"
 CANDIDATE_FINISHED = "candidate_finished"
 CERTIFICATE = "certificate"
-PASSWORD_RESET = "password_reset"  # noqa: S105  # nosec B105 - a kind of mail, not a password
+PASSWORD_RESET = "password_reset"  # noqa: S105  # nosec B105
 
 # Kinds a person can turn off on their account page, in the order shown there.
 OPTIONAL_KINDS = (ASSIGNMENT, DUE_SOON, OVERDUE, TEAM_OVERDUE, DIGEST, CANDIDATE_FINISHED, CERTIFICATE)
