@@ -16,18 +16,11 @@ from smmacademy.models.base import utcnow
 from smmacademy.services import mail, notifications, reminders
 
 from .conftest import login
-from .mailserver import SMTPServer, html_of, text_of
+from .mailserver import html_of, text_of
 from .test_hr import as_candidate, complete_flow, invite
 from .test_learn import RIGHT, submit
 
 BASE = "https://academy.example"
-
-
-@pytest.fixture
-def smtp():
-    server = SMTPServer().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
@@ -294,3 +287,29 @@ def test_messages_are_rendered_in_the_recipients_language(app, team):
     assert mail.recipient_language(learner) == "en"
     subject, text, html = mail.render_message("password_reset", "ru", person=learner, link=f"{BASE}/x", minutes=60)
     assert "Reset your password" in subject and f"{BASE}/x" in text and '<html lang="ru">' in html
+
+
+def test_two_senders_at_once_send_each_message_once(app, team, smtp):
+    manager, learner = team
+    for days in (1, 7):
+        _assign(manager, learner, date.today() + timedelta(days=days))
+    reminders.queue_assignment_reminders(date.today())
+    barrier = threading.Barrier(2)
+    results = []
+
+    def sender():
+        with app.app_context():
+            barrier.wait()
+            results.append(mail.deliver_due())
+            db.session.remove()
+
+    threads = [threading.Thread(target=sender) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(r["sent"] for r in results) == 2
+    assert sorted(subject(m) for m in smtp.to("leo@corp.example")) == [
+        "Due in 7 days: Basics of social media",
+        "Due tomorrow: Basics of social media",
+    ]

@@ -14,17 +14,10 @@ from smmacademy.models.base import utcnow
 from smmacademy.services import password_reset, reminders
 
 from .conftest import PASSWORD, login
-from .mailserver import SMTPServer, text_of
+from .mailserver import text_of
 
 BASE = "https://academy.example"
 NEW_PASSWORD = "a-brand-new-passphrase"
-
-
-@pytest.fixture
-def smtp():
-    server = SMTPServer().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from ..mailserver import SMTPServer, text_of
+from ..mailserver import text_of
 from ..oidc_provider import Provider
 from .conftest import no_serious_a11y_violations, reset_postgres, sign_in, start_server
 
@@ -18,13 +18,6 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def provider():
     server = Provider().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def smtp():
-    server = SMTPServer().start()
     yield server
     server.stop()
 
