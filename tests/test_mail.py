@@ -208,13 +208,13 @@ def test_admin_sees_the_outbox_and_retries_a_failed_message(client, make_user, t
 
 def test_the_same_event_queued_in_parallel_is_one_message(app, team):
     manager, learner = team
-    assignment = _assign(manager, learner, date.today() + timedelta(days=7))
-    barrier = threading.Barrier(4)
+    assignment_id = _assign(manager, learner, date.today() + timedelta(days=7)).id
+    barrier = threading.Barrier(4, timeout=30)
     results = []
 
     def worker():
         with app.app_context():
-            row = db.session.get(Assignment, assignment.id)
+            row = db.session.get(Assignment, assignment_id)
             barrier.wait()
             results.append(notifications.notify(rules.DUE_SOON, commit=True, assignment=row, days=7))
             db.session.remove()
@@ -294,7 +294,7 @@ def test_two_senders_at_once_send_each_message_once(app, team, smtp):
     for days in (1, 7):
         _assign(manager, learner, date.today() + timedelta(days=days))
     reminders.queue_assignment_reminders(date.today())
-    barrier = threading.Barrier(2)
+    barrier = threading.Barrier(2, timeout=30)
     results = []
 
     def sender():

@@ -108,8 +108,14 @@ def enqueue(
     }
     upsert = _UPSERT.get(db.session.get_bind().dialect.name)
     if upsert is not None:
-        statement = upsert(OutboxMessage).values(**values).on_conflict_do_nothing(index_elements=["event_key"])
-        return bool(db.session.execute(statement).rowcount)
+        statement = (
+            upsert(OutboxMessage)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=["event_key"])
+            .returning(OutboxMessage.id)
+        )
+        # RETURNING, not rowcount: psycopg reports no reliable rowcount for a skipped insert.
+        return db.session.execute(statement).scalar() is not None
     try:
         with db.session.begin_nested():
             db.session.add(OutboxMessage(**values))
