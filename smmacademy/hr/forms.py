@@ -23,7 +23,7 @@ class InviteForm(FlaskForm):
     note = TextAreaField(
         _l("Note for HR (optional, not shown to the candidate)"), validators=[Optional(), Length(max=2000)]
     )
-    send_email = BooleanField(_l("Send the invitation to the candidate by email from the site"))
+    send_email = BooleanField(_l("Also send the invitation to the candidate from the site, by mail"))
 
 
 class NoteForm(FlaskForm):
