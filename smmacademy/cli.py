@@ -136,6 +136,17 @@ def register_cli(app: Flask) -> None:
             raise click.ClickException(str(error)) from None
         click.echo(f"Created {user.role} {user.email}.")
 
+    @app.cli.command("send-reminders")
+    def send_reminders_cli():
+        """Queue due reminders, overdue notices and the weekly digest, then send the outbox (idempotent)."""
+        from .services import reminders
+
+        figures = reminders.run()
+        click.echo(
+            f"Queued {figures['new']} new message(s); sent {figures['sent']}, "
+            f"deferred {figures['deferred']} (server refused, retried later), failed {figures['failed']}."
+        )
+
     @app.cli.command("demo")
     def demo_cli():
         """Load a demo organisation to explore every role."""

@@ -1,4 +1,4 @@
-"""Views: user list, create/edit, deactivate, password reset, departments, CSV import, translations."""
+"""Views: user list, create/edit, deactivate, password reset, departments, CSV import, translations, mail outbox."""
 
 from __future__ import annotations
 
@@ -14,13 +14,15 @@ from wtforms import SelectChoice
 
 from ..choices import department_choices
 from ..content.translations import CURRENT, MISSING, STALE, UNMARKED, translation_report
+from ..domain.notifications import KINDS as MAIL_KINDS
 from ..errors import render_error
 from ..extensions import db
 from ..forms import error_summary
 from ..models import ROLES, Department, User
+from ..models.notification import STATUSES as OUTBOX_STATUSES
 from ..params import int_arg
 from ..security import role_required
-from ..services import accounts
+from ..services import accounts, mail
 from ..services.onboarding import sync_onboarding
 from . import bp
 from .forms import ConfirmForm, DepartmentForm, ImportConfirmForm, ImportUploadForm, UserForm
@@ -238,3 +240,34 @@ def content():
     """Which course and framework translations are missing or stale (the same list as ``courses check``)."""
     statuses = translation_report(Path(current_app.config["SMMACADEMY_COURSES"]), current_app.config["LANGUAGES"])
     return render_template("admin/content.html", statuses=statuses, labels=TRANSLATION_STATES)
+
+
+@bp.route("/outbox")
+@role_required("admin")
+def outbox():
+    status = request.args.get("status", "")
+    kind = request.args.get("kind", "")
+    status = status if status in OUTBOX_STATUSES else ""
+    kind = kind if kind in MAIL_KINDS else ""
+    return render_template(
+        "admin/outbox.html",
+        messages=mail.outbox(status, kind),
+        counts=mail.status_counts(),
+        statuses=OUTBOX_STATUSES,
+        kinds=MAIL_KINDS,
+        status=status,
+        kind=kind,
+        form=ConfirmForm(),
+    )
+
+
+@bp.route("/outbox/<int:message_id>/retry", methods=["POST"])
+@role_required("admin")
+def retry_message(message_id: int):
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if mail.retry(message_id):
+        flash(_("The message is queued again; the next send-reminders run sends it."), "success")
+    else:
+        flash(_("Only a failed message can be retried."), "error")
+    return redirect(url_for("admin.outbox", status="failed"))

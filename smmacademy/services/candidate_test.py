@@ -22,10 +22,12 @@ from ..content.catalog import Catalog
 from ..content.questions import AnswerError, Question, expected_fields
 from ..content.snapshot import freeze, restore
 from ..domain import scoring
+from ..domain.notifications import CANDIDATE_FINISHED
 from ..extensions import db
 from ..models import Assessment, Candidate
 from ..models.base import utcnow
 from .candidates import TEST_SIZE, AlreadyDone, CandidateError, log
+from .notifications import notify
 
 DEFAULT_GRACE_SECONDS = 60
 
@@ -256,4 +258,5 @@ def finish(candidate: Candidate, catalog: Catalog, grace: timedelta) -> None:
     assessment.best_band = result["best"]["band"]
     assessment.submitted_at = now
     log(candidate, None, "submitted", "Candidate submitted the assessment")
+    notify(CANDIDATE_FINISHED, candidate=candidate)
     db.session.commit()
