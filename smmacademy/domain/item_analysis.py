@@ -29,7 +29,6 @@ import math
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import product
 
 # Moodle flags a discriminative efficiency below this as "dubious" ("weak" here).
 WEAK_EFFICIENCY = 15.0
@@ -61,10 +60,15 @@ class Attempt:
 
     ``choices`` maps a question id to the option keys (or matching pairs,
     normalised text answers) the person gave; it feeds the distractor table.
+    ``stale`` names questions answered in an earlier version (another key or
+    wording): their marks count in the attempt's total, as they did in the
+    score, but not in that question's figures, so a fixed key stops being
+    flagged once new answers arrive.
     """
 
     marks: Mapping[str, float]
     choices: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    stale: frozenset[str] = frozenset()
 
     @property
     def total(self) -> float:
@@ -114,33 +118,6 @@ class QuizStats:
 class Analysis:
     quiz: QuizStats
     questions: tuple[QuestionStats, ...]
-
-
-def random_guess_score(qtype: str, options: int = 0, correct: int = 0, pairs: int = 0) -> float | None:
-    """Expected score of a blind guess, as each question type grades.
-
-    single: one option at random; truefalse: a coin; matching: a random
-    one-to-one assignment (expected share right = 1 / pairs); multiple: every
-    subset of options equally likely, with our partial-credit rule (each right
-    pick earns 1/len(correct), each wrong pick costs the same, never below 0);
-    text: a typed answer cannot be guessed.
-    """
-    if qtype == "single":
-        return 1 / options if options else None
-    if qtype == "truefalse":
-        return 0.5
-    if qtype == "matching":
-        return 1 / pairs if pairs else None
-    if qtype == "text":
-        return 0.0
-    if qtype == "multiple" and options and correct:
-        total = 0.0
-        # The first ``correct`` positions stand for the right options.
-        for picks in product((0, 1), repeat=options):
-            right_picks, wrong_picks = sum(picks[:correct]), sum(picks[correct:])
-            total += max(0.0, (right_picks - wrong_picks) / correct)
-        return total / 2**options
-    return None
 
 
 def _sample_variance(values: Sequence[float]) -> float | None:
@@ -261,7 +238,8 @@ def analyse(
 
     ``question_ids`` fixes the order of the report; ``keys`` names the right
     choices per question (for the distractor table and the miskey check);
-    ``guesses`` gives each question's random-guess score.
+    ``guesses`` gives each question's random-guess score. The quiz's CIC uses
+    every mark (current or stale) that made up the totals.
     """
     attempts = list(attempts)
     keys = keys or {}
@@ -269,13 +247,12 @@ def analyse(
     cores = {}
     sum_of_mark_variance = 0.0
     for qid in question_ids:
-        answered = [a for a in attempts if qid in a.marks]
+        answered = [a for a in attempts if qid in a.marks and qid not in a.stale]
         marks = [a.marks[qid] for a in answered]
         totals = [a.total for a in answered]
         rests = [t - m for t, m in zip(totals, marks, strict=True)]
         cores[qid] = (answered, _question_core(marks, rests, totals))
-        var_mark = cores[qid][1][2]
-        sum_of_mark_variance += var_mark or 0.0
+        sum_of_mark_variance += _sample_variance([a.marks[qid] for a in attempts if qid in a.marks]) or 0.0
 
     # As Moodle: questions whose covariance with the total is negative get no
     # effective weight and are left out of the sum the others are shared of.
