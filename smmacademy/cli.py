@@ -3,6 +3,7 @@
 * ``flask --app app create-user --email E --name N --role R [--password-stdin]``
 * ``flask --app app demo``
 * ``flask --app app courses check [--no-lint]`` / ``courses coverage [--check]`` / ``courses export-gift DIR``
+* ``flask --app app courses stats [--course SLUG] [--all-attempts] [--candidates] [--csv FILE]``
 """
 
 from __future__ import annotations
@@ -16,14 +17,17 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
+from .catalog_state import get_catalog
 from .content.catalog import load_catalog
 from .content.coverage import COVERAGE_FILE, sync_coverage
 from .content.gift import export_gift
 from .content.lint import lint_bank
 from .extensions import db
 from .models import ROLES, User
-from .services import accounts, candidates
+from .services import accounts, candidates, item_stats
 from .services.content_drift import drift_warnings
+from .services.csv_export import to_csv
+from .services.demo_activity import generate_activity
 from .services.onboarding import sync_onboarding
 
 DEMO_DOMAIN = "demo.smmacademy.local"
@@ -101,7 +105,39 @@ def load_demo(password: str) -> list[tuple[str, str, str]]:
     db.session.commit()
     for user in people.values():
         sync_onboarding(user)
+    # Skipped when the demo people already have activity (a second run only resets passwords).
+    generate_activity([u for key, u in people.items() if key != "admin"], get_catalog())
     return logins
+
+
+def stats_tables(course_slug: str, all_attempts: bool, for_candidates: bool) -> list[tuple[str, list[list[str]]]]:
+    """(course title, question table) of one course or of every course with a quiz."""
+    catalog = get_catalog()
+    if course_slug and course_slug not in catalog.courses:
+        raise CommandError(f"There is no course '{course_slug}'; use one of: {', '.join(catalog.courses)}.")
+    chosen = [catalog.courses[course_slug]] if course_slug else list(catalog.courses.values())
+    population = item_stats.CANDIDATES if for_candidates else item_stats.EMPLOYEES
+    return [
+        (course.slug, item_stats.table(item_stats.course_report(catalog, course, population, all_attempts)))
+        for course in chosen
+        if any(m.has_quiz for m in course.modules)
+    ]
+
+
+def combine_tables(tables: list[tuple[str, list[list[str]]]]) -> list[list[str]]:
+    """One course's table as it is; several under one header with a leading course column."""
+    if len(tables) == 1:
+        return tables[0][1]
+    rows = [["Course", *tables[0][1][0]]] if tables else []
+    for slug, table in tables:
+        rows.extend([slug, *cells] for cells in table[1:])
+    return rows
+
+
+def text_table(rows: list[list[str]]) -> str:
+    """Rows as fixed-width text columns."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows)
 
 
 def register_cli(app: Flask) -> None:
@@ -187,6 +223,25 @@ def register_cli(app: Flask) -> None:
             raise click.ClickException("The content has errors; run 'courses check' first.")
         written = export_gift(catalog, directory)
         click.echo(f"Wrote {len(written)} GIFT file(s) to {directory}.")
+
+    @courses.command("stats")
+    @click.option("--course", "course_slug", default="", help="Only this course (its slug).")
+    @click.option("--all-attempts", is_flag=True, help="Every attempt, not only each person's first.")
+    @click.option("--candidates", "for_candidates", is_flag=True, help="Candidates' knowledge tests, not employees.")
+    @click.option("--csv", "csv_file", type=click.Path(dir_okay=False, path_type=Path), help="Write the table here.")
+    def stats_cli(course_slug, all_attempts, for_candidates, csv_file):
+        """Question quality (item analysis as in Moodle) of every quiz question, as on the admin page."""
+        try:
+            tables = stats_tables(course_slug, all_attempts, for_candidates)
+        except CommandError as error:
+            raise click.ClickException(str(error)) from None
+        if csv_file:
+            csv_file.write_text(to_csv(combine_tables(tables)), encoding="utf-8")
+            click.echo(f"Wrote {sum(len(t) - 1 for _, t in tables)} question(s) to {csv_file}.")
+            return
+        for title, rows in tables:
+            click.echo(f"\n{title}")
+            click.echo(text_table(rows))
 
     app.cli.add_command(courses)
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms import SelectChoice
 
+from ..catalog_state import get_catalog
 from ..choices import department_choices
 from ..errors import render_error
 from ..extensions import db
@@ -15,7 +16,9 @@ from ..forms import error_summary
 from ..models import ROLES, Department, User
 from ..params import int_arg
 from ..security import role_required
-from ..services import accounts
+from ..services import accounts, item_stats
+from ..services.assessment_quality import competency_report
+from ..services.csv_export import csv_response
 from ..services.onboarding import sync_onboarding
 from . import bp
 from .forms import ConfirmForm, DepartmentForm, ImportConfirmForm, ImportUploadForm, UserForm
@@ -219,3 +222,78 @@ def import_confirm():
         sync_onboarding(user)
     flash(_("Imported %(n)s employees.", n=len(created)), "success")
     return render_template("admin/import_done.html", created=created)
+
+
+def _quality_args(course_slug: str):
+    """(catalog, course, population, all attempts) from the URL; a 404 or a clear 400 otherwise."""
+    catalog = get_catalog()
+    course = catalog.courses.get(course_slug)
+    if course is None:
+        abort(404)
+    return catalog, course, _population(), request.args.get("attempts") == "all"
+
+
+def _population() -> str:
+    population = request.args.get("population", item_stats.EMPLOYEES)
+    if population not in item_stats.POPULATIONS:
+        abort(make_response(render_error(400, _("Unknown population: choose employees or candidates."))))
+    return population
+
+
+@bp.route("/quality")
+@role_required("admin")
+def quality():
+    population = _population()
+    catalog = get_catalog()
+    return render_template(
+        "admin/quality.html",
+        courses=[c for c in catalog.courses.values() if any(m.has_quiz for m in c.modules)],
+        competencies=competency_report(catalog, population),
+        population=population,
+    )
+
+
+@bp.route("/quality/<course_slug>")
+@role_required("admin")
+def quality_course(course_slug: str):
+    catalog, course, population, all_attempts = _quality_args(course_slug)
+    report = item_stats.course_report(catalog, course, population, all_attempts)
+    sort = request.args.get("sort", "module")
+    sort = sort if sort in item_stats.SORT_KEYS else "module"
+    direction = "desc" if request.args.get("dir") == "desc" else "asc"
+    return render_template(
+        "admin/quality_course.html",
+        report=report,
+        rows=[(row, item_stats.table_cells(row)) for row in item_stats.sorted_rows(report, sort, direction)],
+        columns=item_stats.COLUMNS,
+        sort=sort,
+        direction=direction,
+    )
+
+
+@bp.route("/quality/<course_slug>.csv")
+@role_required("admin")
+def quality_csv(course_slug: str):
+    catalog, course, population, all_attempts = _quality_args(course_slug)
+    report = item_stats.course_report(catalog, course, population, all_attempts)
+    response = csv_response(item_stats.table(report), f"question-quality-{course.slug}-{population}.csv")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/quality/<course_slug>/questions/<question_id>")
+@role_required("admin")
+def quality_question(course_slug: str, question_id: str):
+    catalog, course, population, all_attempts = _quality_args(course_slug)
+    report = item_stats.course_report(catalog, course, population, all_attempts)
+    row = report.row(question_id) or abort(404)
+    return render_template(
+        "admin/quality_question.html",
+        report=report,
+        row=row,
+        cells=item_stats.table_cells(row),
+        columns=item_stats.COLUMNS,
+        choice_label=item_stats.choice_label,
+        explanations=item_stats.FLAG_EXPLANATIONS,
+        flag_labels=item_stats.FLAG_LABELS,
+    )

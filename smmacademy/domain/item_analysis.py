@@ -36,6 +36,9 @@ TOO_EASY_FACILITY = 0.95
 TOO_HARD_FACILITY = 0.05
 HIGH_RANDOM_GUESS = 0.40
 SMALL_SAMPLE = 30
+# A wrong option counts against the key only when this many people chose it:
+# one strong person's slip is not a miskey.
+MISKEY_MIN_CHOOSERS = 3
 
 LIKELY_MISKEYED = "likely_miskeyed"
 TOO_EASY = "too_easy"
@@ -43,15 +46,7 @@ TOO_HARD = "too_hard"
 WEAK = "weak"
 GUESSABLE = "guessable"
 SMALL_SAMPLE_FLAG = "small_sample"
-
-FLAG_TEXT = {
-    LIKELY_MISKEYED: "Likely miskeyed: people who do well on the rest of the quiz do worse on this question",
-    TOO_EASY: "Too easy: more than 95 % of the marks are earned",
-    TOO_HARD: "Too hard: fewer than 5 % of the marks are earned",
-    WEAK: "Weak: discriminative efficiency below 15 % (Moodle: dubious)",
-    GUESSABLE: "Guessable: a random answer scores more than 40 %",
-    SMALL_SAMPLE_FLAG: "Fewer than 30 attempts: treat these figures as a first hint",
-}
+# Their wording for people lives with the report (services/item_stats.py, translated).
 
 
 @dataclass(frozen=True)
@@ -177,7 +172,8 @@ def _flags(
     flags = []
     key_rests = [c.mean_rest for c in choices if c.is_key and c.mean_rest is not None]
     distractor_beats_key = bool(key_rests) and any(
-        not c.is_key and c.mean_rest is not None and c.count and c.mean_rest > max(key_rests) for c in choices
+        not c.is_key and c.mean_rest is not None and c.count >= MISKEY_MIN_CHOOSERS and c.mean_rest > max(key_rests)
+        for c in choices
     )
     if (discrimination is not None and discrimination < 0) or distractor_beats_key:
         flags.append(LIKELY_MISKEYED)
