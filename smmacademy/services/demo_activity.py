@@ -129,9 +129,11 @@ def _self_assessment(user: User, catalog: Catalog, ability: float, rng: random.R
     framework = catalog.framework
     ratings = {}
     for competency in framework.competencies.values():
-        lean = rng.gauss(0, 0.5)  # how this person sees this competency, beyond their ability
+        # Self-ratings follow ability only partly: a lean per competency (shared by its
+        # statements, which keeps them consistent) and noise per statement.
+        lean = rng.gauss(0, 0.6)
         for statement in competency.statements:
-            value = 3 + 0.9 * ability + lean + rng.gauss(0, 0.6)
+            value = 3 + 0.6 * ability + lean + rng.gauss(0, 0.6)
             ratings[statement.id] = max(1, min(5, round(value)))
     snapshot = framework.snapshot()
     result = scoring.score(snapshot, ratings)
