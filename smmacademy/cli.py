@@ -110,15 +110,15 @@ def load_demo(password: str) -> list[tuple[str, str, str]]:
     return logins
 
 
-def stats_tables(course_slug: str, all_attempts: bool, for_candidates: bool) -> list[tuple[str, list[list[str]]]]:
-    """(course title, question table) of one course or of every course with a quiz."""
+def stats_reports(course_slug: str, all_attempts: bool, for_candidates: bool) -> list[item_stats.CourseReport]:
+    """The question quality report of one course or of every course with a quiz."""
     catalog = get_catalog()
     if course_slug and course_slug not in catalog.courses:
         raise CommandError(f"There is no course '{course_slug}'; use one of: {', '.join(catalog.courses)}.")
     chosen = [catalog.courses[course_slug]] if course_slug else list(catalog.courses.values())
     population = item_stats.CANDIDATES if for_candidates else item_stats.EMPLOYEES
     return [
-        (course.slug, item_stats.table(item_stats.course_report(catalog, course, population, all_attempts)))
+        item_stats.course_report(catalog, course, population, all_attempts)
         for course in chosen
         if any(m.has_quiz for m in course.modules)
     ]
@@ -232,16 +232,19 @@ def register_cli(app: Flask) -> None:
     def stats_cli(course_slug, all_attempts, for_candidates, csv_file):
         """Question quality (item analysis as in Moodle) of every quiz question, as on the admin page."""
         try:
-            tables = stats_tables(course_slug, all_attempts, for_candidates)
+            reports = stats_reports(course_slug, all_attempts, for_candidates)
         except CommandError as error:
             raise click.ClickException(str(error)) from None
         if csv_file:
+            tables = [(r.course.slug, item_stats.table(r)) for r in reports]
             csv_file.write_text(to_csv(combine_tables(tables)), encoding="utf-8")
-            click.echo(f"Wrote {sum(len(t) - 1 for _, t in tables)} question(s) to {csv_file}.")
+            click.echo(f"Wrote {sum(len(r.questions) for r in reports)} question(s) to {csv_file}.")
             return
-        for title, rows in tables:
-            click.echo(f"\n{title}")
-            click.echo(text_table(rows))
+        for report in reports:
+            click.echo(f"\n{report.course.title} ({report.course.slug}, {report.population})")
+            if quizzes := item_stats.quiz_table(report):
+                click.echo(text_table(quizzes) + "\n")
+            click.echo(text_table(item_stats.table(report)))
 
     app.cli.add_command(courses)
 

@@ -87,8 +87,8 @@ def _report(app, population=item_stats.EMPLOYEES, all_attempts=False):
     return item_stats.course_report(catalog, catalog.courses["basics"], population, all_attempts)
 
 
-def _page_rows(html: str) -> list[list[str]]:
-    table = html.split('id="question-table"', 1)[1].split("</table>", 1)[0]
+def _page_rows(html: str, table_id: str = "question-table") -> list[list[str]]:
+    table = html.split(f'id="{table_id}"', 1)[1].split("</table>", 1)[0]
     rows = []
     for body in re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>", 1)[1], re.S):
         cells = [unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<td>(.*?)</td>", body, re.S)]
@@ -124,8 +124,35 @@ def test_page_csv_and_cli_show_the_same_rows(app, client, login_as, runner, coho
     # The CSV keeps the module order; the page is sorted by facility, so compare as sets of rows.
     assert sorted(map(tuple, page)) == sorted(map(tuple, from_http[1:]))
     assert [row[4] for row in page] == sorted((row[4] for row in page), key=float, reverse=True)
-    text = runner.invoke(args=["courses", "stats", "--course", "basics"]).output
-    assert all(" ".join(row[1:4]) in " ".join(text.split()) for row in from_http[1:])
+    text = " ".join(runner.invoke(args=["courses", "stats", "--course", "basics"]).output.split())
+    assert all(" ".join(" ".join(row[1:]).split()) in text for row in from_http[1:])
+
+
+def test_quiz_figures_agree_on_the_page_and_in_the_cli(app, client, login_as, runner, cohort):
+    login_as("admin")
+    page = _page_rows(client.get("/admin/quality/basics").get_data(as_text=True), "quiz-table")
+    (intro,) = [row for row in page if row[0].endswith("Introduction to the roles")]
+    totals = [a.score / 20 for a in db.session.scalars(db.select(QuizAttempt))]  # percent -> marks of 5
+    assert intro[1] == str(PEOPLE)
+    assert float(intro[2]) == pytest.approx(100 * sum(totals) / len(totals) / 5, abs=0.01)
+    cic = _report(app).quizzes[0].quiz.cic
+    assert intro[7] == f"{cic:.2f}"
+    text = " ".join(runner.invoke(args=["courses", "stats", "--course", "basics"]).output.split())
+    assert " ".join(" ".join(intro).split()) in text
+
+
+def test_a_report_costs_two_queries_however_many_attempts(app, cohort):
+    from sqlalchemy import event
+
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        _report(app, all_attempts=True)
+        _report(app, item_stats.CANDIDATES)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert len(statements) == 4  # per population: the cache key and the attempts
 
 
 def test_question_page_shows_source_figures_and_distractors(client, login_as, cohort):

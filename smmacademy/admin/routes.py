@@ -265,6 +265,7 @@ def quality_course(course_slug: str):
         "admin/quality_course.html",
         report=report,
         rows=[(row, item_stats.table_cells(row)) for row in item_stats.sorted_rows(report, sort, direction)],
+        quiz_table=item_stats.quiz_table(report),
         columns=item_stats.COLUMNS,
         sort=sort,
         direction=direction,

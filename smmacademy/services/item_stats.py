@@ -344,3 +344,40 @@ def table(report: CourseReport, sort: str = "module", direction: str = "asc") ->
     return [[str(label) for _key, label, _get in COLUMNS]] + [
         table_cells(row) for row in sorted_rows(report, sort, direction)
     ]
+
+
+QUIZ_COLUMNS = (
+    _l("Module"),
+    _l("Attempts"),
+    _l("Mean %"),
+    _l("Median %"),
+    _l("SD %"),
+    _l("Skewness"),
+    _l("Kurtosis"),
+    _l("CIC (alpha) %"),
+    _l("Error ratio %"),
+    _l("Standard error %"),
+)
+
+
+def quiz_cells(row: QuizRow) -> list[str]:
+    """One quiz's figures; totals as a percentage of the quiz's maximum, as Moodle shows them."""
+    quiz = row.quiz
+    title = f"{row.module.number:02d} {row.module.title}"
+    if quiz is None:
+        return [title] + [""] * (len(QUIZ_COLUMNS) - 1)
+    scale = 1 / quiz.questions if quiz.questions else 0.0
+    return [
+        title,
+        str(quiz.attempts),
+        *(_percent(value, 100 * scale) for value in (quiz.mean, quiz.median, quiz.sd)),
+        *(_percent(value, 1) for value in (quiz.skewness, quiz.kurtosis, quiz.cic, quiz.error_ratio)),
+        _percent(quiz.standard_error, 100 * scale),
+    ]
+
+
+def quiz_table(report: CourseReport) -> list[list[str]]:
+    """Header and rows of the per-quiz figures (nothing for candidates: their tests are draws)."""
+    if report.population == CANDIDATES:
+        return []
+    return [[str(label) for label in QUIZ_COLUMNS]] + [quiz_cells(row) for row in report.quizzes]
