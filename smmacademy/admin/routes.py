@@ -224,13 +224,17 @@ def import_confirm():
     return render_template("admin/import_done.html", created=created)
 
 
-def _quality_args(course_slug: str):
-    """(catalog, course, population, all attempts) from the URL; a 404 or a clear 400 otherwise."""
+def _quality_report(course_slug: str) -> item_stats.CourseReport:
+    """The report the URL asks for (course, ?population=, ?attempts=all); a 404 or a clear 400 otherwise."""
     catalog = get_catalog()
-    course = catalog.courses.get(course_slug)
-    if course is None:
-        abort(404)
-    return catalog, course, _population(), request.args.get("attempts") == "all"
+    course = catalog.courses.get(course_slug) or abort(404)
+    return item_stats.course_report(catalog, course, _population(), request.args.get("attempts") == "all")
+
+
+def _sort_args() -> tuple[str, str]:
+    sort = request.args.get("sort", "module")
+    direction = "desc" if request.args.get("dir") == "desc" else "asc"
+    return (sort if sort in item_stats.SORT_KEYS else "module"), direction
 
 
 def _population() -> str:
@@ -256,11 +260,8 @@ def quality():
 @bp.route("/quality/<course_slug>")
 @role_required("admin")
 def quality_course(course_slug: str):
-    catalog, course, population, all_attempts = _quality_args(course_slug)
-    report = item_stats.course_report(catalog, course, population, all_attempts)
-    sort = request.args.get("sort", "module")
-    sort = sort if sort in item_stats.SORT_KEYS else "module"
-    direction = "desc" if request.args.get("dir") == "desc" else "asc"
+    report = _quality_report(course_slug)
+    sort, direction = _sort_args()
     return render_template(
         "admin/quality_course.html",
         report=report,
@@ -275,9 +276,9 @@ def quality_course(course_slug: str):
 @bp.route("/quality/<course_slug>.csv")
 @role_required("admin")
 def quality_csv(course_slug: str):
-    catalog, course, population, all_attempts = _quality_args(course_slug)
-    report = item_stats.course_report(catalog, course, population, all_attempts)
-    response = csv_response(item_stats.table(report), f"question-quality-{course.slug}-{population}.csv")
+    report = _quality_report(course_slug)
+    name = f"question-quality-{report.course.slug}-{report.population}.csv"
+    response = csv_response(item_stats.table(report, *_sort_args()), name)
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -285,8 +286,7 @@ def quality_csv(course_slug: str):
 @bp.route("/quality/<course_slug>/questions/<question_id>")
 @role_required("admin")
 def quality_question(course_slug: str, question_id: str):
-    catalog, course, population, all_attempts = _quality_args(course_slug)
-    report = item_stats.course_report(catalog, course, population, all_attempts)
+    report = _quality_report(course_slug)
     row = report.row(question_id) or abort(404)
     return render_template(
         "admin/quality_question.html",
