@@ -52,6 +52,11 @@ DEMO_PEOPLE = [
 ]
 
 
+# Joined this week: no activity yet, so the demo also shows a first visit (and the
+# browser journeys start from a clean slate with them).
+DEMO_NEWCOMERS = ("lena", "ivan", "tom")
+
+
 class CommandError(Exception):
     """A command that cannot run, with a message for the operator."""
 
@@ -106,7 +111,7 @@ def load_demo(password: str) -> list[tuple[str, str, str]]:
     for user in people.values():
         sync_onboarding(user)
     # Skipped when the demo people already have activity (a second run only resets passwords).
-    generate_activity([u for key, u in people.items() if key != "admin"], get_catalog())
+    generate_activity([u for key, u in people.items() if key not in ("admin", *DEMO_NEWCOMERS)], get_catalog())
     return logins
 
 
