@@ -53,8 +53,8 @@ FLAG_EXPLANATIONS = {
         "People who do well on the rest of the quiz do worse on this question, or a wrong option attracts "
         "stronger people than the key: check the key first."
     ),
-    ia.TOO_EASY: _l("More than 95 % of the marks are earned: the question tells nobody apart."),
-    ia.TOO_HARD: _l("Fewer than 5 % of the marks are earned: check the wording, the key and the lesson."),
+    ia.TOO_EASY: _l("Facility above 95 %: the question tells nobody apart."),
+    ia.TOO_HARD: _l("Facility below 5 %: check the wording, the key and the lesson."),
     ia.WEAK: _l(
         "Discriminative efficiency below 15 % (Moodle calls it dubious): the question hardly separates "
         "strong from weak learners."
