@@ -302,3 +302,37 @@ def test_quality_pages_are_for_admins_only(client, make_user, cohort):
     login(client, manager)
     assert client.get("/admin/quality/basics").status_code == 403
     assert client.get("/admin/quality/basics.csv").status_code == 403
+
+
+def test_candidates_self_ratings_are_compared_with_their_knowledge_test(app):
+    from smmacademy.models import Assessment, AssessmentRating
+    from smmacademy.services.assessment_quality import competency_report
+
+    catalog = _catalog(app)
+    strategy = catalog.framework.competencies["strategy"]
+    question = catalog.module("basics", "intro").questions[0]
+    for level in (1, 2, 3, 4):
+        frozen = freeze((question,), 1)
+        frozen[0]["competencies"] = ["strategy"]
+        candidate = Candidate(
+            full_name=f"C {level}",
+            email=f"c{level}@mail.example",
+            profile_id="smm-manager",
+            test_snapshot=frozen,
+            test_answers={question.id: ["a"]},
+            test_grades={question.id: 1.0 if level > 2 else 0.0},
+            test_started_at=utcnow(),
+            test_submitted_at=utcnow(),
+        )
+        db.session.add(candidate)
+        db.session.flush()
+        assessment = Assessment(candidate_id=candidate.id, framework_version=1, submitted_at=utcnow())
+        assessment.rating_rows = [AssessmentRating(statement_id=s.id, value=level) for s in strategy.statements]
+        db.session.add(assessment)
+    db.session.commit()
+    rows = dict(competency_report(catalog, item_stats.CANDIDATES))
+    row = rows[strategy.name]
+    assert (row.people, row.agreement_n) == (4, 4)
+    # Self-ratings 1..4 against test shares 0, 0, 1, 1: ranks 1..4 against 1.5, 1.5, 3.5, 3.5.
+    assert row.agreement == pytest.approx(0.894, abs=1e-3)
+    assert dict(competency_report(catalog, item_stats.EMPLOYEES))[strategy.name].people == 0
