@@ -200,3 +200,28 @@ def test_competency_quality_alpha_and_agreement():
 def test_alpha_is_undefined_without_variation():
     assert cronbach_alpha([[3, 3], [3, 3]]) is None
     assert cronbach_alpha([[1, 2]]) is None
+
+
+def test_one_strong_persons_slip_is_not_a_miskey():
+    # Totals rise with the index; only the strongest person misses the easy question.
+    attempts = [Attempt({"easy": 1.0, **{f"o{j}": float(j < i % 6) for j in range(5)}}) for i in range(30)]
+    attempts.append(Attempt({"easy": 0.0, **{f"o{j}": 1.0 for j in range(5)}}))
+    easy = analyse(attempts, ["easy"] + [f"o{j}" for j in range(5)]).questions[0]
+    assert easy.discrimination_index < 0
+    assert LIKELY_MISKEYED not in easy.flags
+
+
+def test_a_distractor_must_beat_the_key_clearly():
+    def population(rest_of_b: float) -> list[Attempt]:
+        attempts = []
+        for i in range(12):
+            chose_b = i < 4
+            rest = (rest_of_b if chose_b else 2.0) + (i % 2) * 0.5
+            attempts.append(Attempt({"q": 0.0 if chose_b else 1.0, "r": rest}, {"q": ("b",) if chose_b else ("a",)}))
+        return attempts
+
+    keys = {"q": frozenset({"a"})}
+    slightly = analyse(population(2.2), ["q", "r"], keys).questions[0]
+    clearly = analyse(population(4.0), ["q", "r"], keys).questions[0]
+    assert LIKELY_MISKEYED not in slightly.flags
+    assert LIKELY_MISKEYED in clearly.flags

@@ -36,9 +36,14 @@ TOO_EASY_FACILITY = 0.95
 TOO_HARD_FACILITY = 0.05
 HIGH_RANDOM_GUESS = 0.40
 SMALL_SAMPLE = 30
-# A wrong option counts against the key only when this many people chose it:
-# one strong person's slip is not a miskey.
+# A wrong option counts against the key only when this many people chose it, and a
+# negative index only when this many earned and this many missed the full mark.
 MISKEY_MIN_CHOOSERS = 3
+FULL_MARK = 0.999  # as content/questions.py's Grade.correct
+# A negative discrimination index is "likely miskeyed" only when chance explains it
+# poorly: Fisher's z of the correlation below this (one-sided, 5 %). On a short quiz
+# taken by a handful of people a negative correlation is often noise.
+MISKEY_Z = -1.645
 
 LIKELY_MISKEYED = "likely_miskeyed"
 TOO_EASY = "too_easy"
@@ -161,21 +166,47 @@ def _choice_table(question_id: str, answered: list[Attempt], keys: frozenset[str
     return tuple(sorted(rows, key=lambda row: (not row.is_key, -row.count, row.choice)))
 
 
+def clearly_negative(discrimination: float | None, attempts: int) -> bool:
+    """True when a discrimination index (in %) is negative beyond chance (Fisher's z < MISKEY_Z)."""
+    if discrimination is None or discrimination >= 0 or attempts < 4:
+        return False
+    r = max(discrimination / 100, -0.999999)
+    return math.atanh(r) * math.sqrt(attempts - 3) < MISKEY_Z
+
+
+def distractor_beats_key(choices: Sequence[ChoiceStats], rest_sd: float | None) -> bool:
+    """True when a wrong choice's people score clearly higher on the rest than the key's.
+
+    "Clearly": at least MISKEY_MIN_CHOOSERS chose it and the difference of mean
+    rest scores exceeds -MISKEY_Z standard errors (rest SD * sqrt(1/n1 + 1/n2)).
+    """
+    keys = [c for c in choices if c.is_key and c.mean_rest is not None and c.count]
+    if not keys or not rest_sd:
+        return False
+    best = max(keys, key=lambda c: c.mean_rest)
+    return any(
+        not c.is_key
+        and c.mean_rest is not None
+        and c.count >= MISKEY_MIN_CHOOSERS
+        and c.mean_rest - best.mean_rest > -MISKEY_Z * rest_sd * math.sqrt(1 / c.count + 1 / best.count)
+        for c in choices
+    )
+
+
 def _flags(
     attempts: int,
+    split: int,
     facility: float | None,
     discrimination: float | None,
     efficiency: float | None,
     guess: float | None,
-    choices: Sequence[ChoiceStats],
+    miskey_by_choice: bool,
 ) -> tuple[str, ...]:
     flags = []
-    key_rests = [c.mean_rest for c in choices if c.is_key and c.mean_rest is not None]
-    distractor_beats_key = bool(key_rests) and any(
-        not c.is_key and c.mean_rest is not None and c.count >= MISKEY_MIN_CHOOSERS and c.mean_rest > max(key_rests)
-        for c in choices
-    )
-    if (discrimination is not None and discrimination < 0) or distractor_beats_key:
+    # One strong person's slip on an easy question makes a large negative index:
+    # the key is suspect only when several people are on each side of it.
+    negative = split >= MISKEY_MIN_CHOOSERS and clearly_negative(discrimination, attempts)
+    if negative or miskey_by_choice:
         flags.append(LIKELY_MISKEYED)
     if facility is not None and facility > TOO_EASY_FACILITY:
         flags.append(TOO_EASY)
@@ -263,7 +294,12 @@ def analyse(
             weight = 100 * math.sqrt(cov_total) / root_sum
         choices = _choice_table(qid, answered, keys.get(qid, frozenset()))
         guess = guesses.get(qid)
-        flags = _flags(len(answered), facility, discrimination, efficiency, guess, choices)
+        full = sum(1 for a in answered if a.marks[qid] >= FULL_MARK)
+        split = min(full, len(answered) - full)
+        rests = [a.total - a.marks[qid] for a in answered]
+        rest_sd = math.sqrt(_sample_variance(rests) or 0.0)
+        by_choice = distractor_beats_key(choices, rest_sd)
+        flags = _flags(len(answered), split, facility, discrimination, efficiency, guess, by_choice)
         results.append(
             QuestionStats(qid, len(answered), facility, sd, guess, discrimination, efficiency, weight, choices, flags)
         )
