@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 from smmacademy.catalog_state import get_catalog
 from smmacademy.domain import notifications as rules
 from smmacademy.extensions import db
-from smmacademy.models import Assignment, OutboxMessage, User
+from smmacademy.models import Assignment, Candidate, Certificate, OutboxMessage, User
 from smmacademy.models.base import utcnow
-from smmacademy.services import mail, notifications, reminders
+from smmacademy.services import mail, notifications, password_reset, reminders
 
 from .conftest import login
 from .mailserver import html_of, text_of
@@ -282,11 +282,96 @@ def test_messages_are_rendered_in_the_recipients_language(app, team):
     manager, learner = team
     assert mail.recipient_language(learner) == "en"
     app.config["DEFAULT_LANGUAGE"] = "ru"
-    assert mail.recipient_language(learner) == "ru"
-    learner.language = "en"  # the column the Russian edition adds wins over the default
+    assert mail.recipient_language(learner) == "ru"  # no choice of their own: the site default
+    learner.language = "en"  # the person's own language wins over the default
     assert mail.recipient_language(learner) == "en"
+    learner.language = "xx"  # a language the site no longer ships: the default again
+    assert mail.recipient_language(learner) == "ru"
     subject, text, html = mail.render_message("password_reset", "ru", person=learner, link=f"{BASE}/x", minutes=60)
-    assert "Reset your password" in subject and f"{BASE}/x" in text and '<html lang="ru">' in html
+    assert "Сброс пароля" in subject and f"{BASE}/x" in text and '<html lang="ru">' in html
+
+
+def _russian_events(client, make_user) -> dict:
+    """Every kind of message queued once for Russian readers: kind -> the recipient's address."""
+    manager = make_user("manager", full_name="Марина Руководитель", email="marina@corp.example")
+    learner = make_user("learner", manager=manager, full_name="Лев Учащийся", email="lev@corp.example")
+    hr = make_user("hr", full_name="Анна Кадры", email="anna@corp.example")
+    for person in (manager, learner, hr):
+        person.language = "ru"
+    today = date.today()
+    soon = _assign(manager, learner, today + timedelta(days=7))
+    late = Assignment(
+        user_id=learner.id, kind="assessment", due_date=today - timedelta(days=2), assigned_by_id=manager.id
+    )
+    db.session.add(late)
+    db.session.commit()
+    notifications.notify(rules.ASSIGNMENT, assignment=soon)
+    notifications.notify(rules.DUE_SOON, assignment=soon, days=7)
+    notifications.notify(rules.OVERDUE, assignment=late)
+    notifications.notify(rules.TEAM_OVERDUE, assignment=late)
+    notifications.notify(rules.DIGEST, manager=manager, week="2026-W48", summary=reminders.digest_for(manager, today))
+    certificate = Certificate(
+        code="RU-MAIL-1", user_id=learner.id, course_slug="basics", course_title="Основы", holder_name=learner.full_name
+    )
+    db.session.add(certificate)
+    db.session.commit()
+    notifications.notify(rules.CERTIFICATE, certificate=certificate, commit=True)
+    password_reset.request_link(learner.email, "127.0.0.1")
+    login(client, hr)
+    response = client.post(
+        "/hr/new",
+        data={
+            "full_name": "Карина Кандидат",
+            "email": "karina@mail.example",
+            "profile_id": "community-manager",
+            "language": "ru",
+            "send_email": "y",
+        },
+    )
+    assert response.status_code == 200, response.get_data(as_text=True)
+    candidate = db.session.scalar(select(Candidate).where(Candidate.email == "karina@mail.example"))
+    notifications.notify(rules.CANDIDATE_FINISHED, candidate=candidate, commit=True)
+    return {
+        rules.ASSIGNMENT: learner.email,
+        rules.DUE_SOON: learner.email,
+        rules.OVERDUE: learner.email,
+        rules.TEAM_OVERDUE: manager.email,
+        rules.DIGEST: manager.email,
+        rules.CERTIFICATE: learner.email,
+        rules.PASSWORD_RESET: learner.email,
+        rules.CANDIDATE_INVITATION: candidate.email,
+        rules.CANDIDATE_FINISHED: hr.email,
+    }
+
+
+RUSSIAN_SUBJECTS = {
+    rules.ASSIGNMENT: "Новое или изменённое назначение: ",
+    rules.DUE_SOON: "Срок через 7 дней: ",
+    rules.OVERDUE: "Просрочено: самооценка",
+    rules.TEAM_OVERDUE: "Лев Учащийся: просрочено «самооценка»",
+    rules.DIGEST: "Ваша команда за неделю",
+    rules.CERTIFICATE: "Ваш сертификат: Основы",
+    rules.PASSWORD_RESET: "Сброс пароля",
+    rules.CANDIDATE_INVITATION: "Ваша оценка на позицию ",
+    rules.CANDIDATE_FINISHED: "Карина Кандидат: оценка завершена",
+}
+RUSSIAN_GREETING = {rules.CANDIDATE_INVITATION: "Здравствуйте, Карина Кандидат!"}
+
+
+@pytest.mark.parametrize("kind", sorted(RUSSIAN_SUBJECTS))
+def test_a_russian_reader_gets_every_kind_of_message_in_russian(client, make_user, smtp, kind):
+    make_user("admin")
+    recipients = _russian_events(client, make_user)
+    assert set(recipients) == set(rules.KINDS)
+    reminders.run()
+    [message] = [m for m in smtp.to(recipients[kind]) if m["X-SMMAcademy-Kind"] == kind]
+    assert subject(message).startswith(RUSSIAN_SUBJECTS[kind])
+    assert message["Content-Language"] == "ru"
+    text, html = text_of(message), html_of(message)
+    assert text.startswith(RUSSIAN_GREETING.get(kind, "Здравствуйте, ")), text
+    assert '<html lang="ru">' in html and "Hello" not in text + html and "Здравствуйте" in html
+    for english in ("You can choose", "Open the", "See the", "Continue", "The link", "due date", "Due"):
+        assert english not in text + html, (english, text)
 
 
 def test_two_senders_at_once_send_each_message_once(app, team, smtp):

@@ -131,7 +131,14 @@ def forgot_password():
     if form.validate_on_submit():
         wait = password_reset.request_link(form.email.data, _address())
         if wait:
-            flash(_("Too many requests. Try again in %(n)s minute(s).", n=wait), "error")
+            flash(
+                ngettext(
+                    "Too many requests. Try again in %(num)s minute.",
+                    "Too many requests. Try again in %(num)s minutes.",
+                    wait,
+                ),
+                "error",
+            )
             return render_template("auth/forgot.html", form=form), 429
         # The same answer whether or not the address has an account.
         flash(
