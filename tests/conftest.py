@@ -121,6 +121,16 @@ def app(app_config):
 
 
 @pytest.fixture
+def smtp():
+    """A real SMTP server on a free localhost port that keeps what it receives (tests/mailserver.py)."""
+    from .mailserver import SMTPServer
+
+    server = SMTPServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

@@ -109,6 +109,10 @@ class QuestionType:
         """Form field name that carries this question's answer."""
         return f"q-{question.id}"
 
+    def random_guess(self, question: Question) -> float | None:
+        """Expected score of a blind but valid answer (item analysis), None when undefined."""
+        return None
+
     def fields(self, question: Question) -> set[str]:
         """Every form field name an answer to this question may use."""
         return {self.field(question)}

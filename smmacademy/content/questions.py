@@ -7,6 +7,7 @@ A type is registered in :data:`QUESTION_TYPES` under the name authors write in
 
 from __future__ import annotations
 
+import math
 import random
 import re
 from typing import Any
@@ -130,11 +131,30 @@ class SingleChoice(_ChoiceType):
     name = "single"
     label = "Single choice"
 
+    def random_guess(self, question):
+        return 1 / len(question.options) if question.options else None
+
 
 class MultipleChoice(_ChoiceType):
     name = "multiple"
     label = "Multiple choice"
     multiple = True
+
+    def random_guess(self, question):
+        """Every non-empty subset of options equally likely (an empty answer is refused), graded as :meth:`grade`.
+
+        Moodle leaves this blank for multiple-answer questions; ours follows the partial-credit rule.
+        """
+        right_total, options = len(question.correct), len(question.options)
+        if not right_total:
+            return None
+        wrong_total = options - right_total
+        expected = sum(
+            math.comb(right_total, right) * math.comb(wrong_total, wrong) * max(0.0, (right - wrong) / right_total)
+            for right in range(right_total + 1)
+            for wrong in range(wrong_total + 1)
+        )
+        return expected / (2**options - 1)
 
 
 class TrueFalse(QuestionType):
@@ -161,6 +181,9 @@ class TrueFalse(QuestionType):
 
     def grade(self, question, answer):
         return Grade(1.0 if answer is question.truth else 0.0, {"picked": answer})
+
+    def random_guess(self, question):
+        return 0.5
 
 
 class TextAnswer(QuestionType):
@@ -194,6 +217,9 @@ class TextAnswer(QuestionType):
     def grade(self, question, answer):
         right = any(answers_match(answer, accepted) for accepted in question.answers)
         return Grade(1.0 if right else 0.0, {"typed": answer})
+
+    def random_guess(self, question):
+        return 0.0  # a typed answer cannot be guessed blindly
 
 
 class Matching(QuestionType):
@@ -253,6 +279,10 @@ class Matching(QuestionType):
     def grade(self, question, answer):
         right = sum(1 for index, picked in enumerate(answer) if picked == index)
         return Grade(round(right / len(question.pairs), 4), {"chosen": list(answer), "right": right})
+
+    def random_guess(self, question):
+        # Each left item matched to a random right item: 1 / n of the pairs right on average.
+        return 1 / len(question.pairs) if question.pairs else None
 
 
 QUESTION_TYPES: dict[str, QuestionType] = {

@@ -22,7 +22,7 @@ from ..models import Candidate
 from ..models.candidate import STATUSES
 from ..params import int_args
 from ..security import role_required
-from ..services import candidate_records, candidate_test, candidates
+from ..services import candidate_records, candidate_test, candidates, notifications
 from ..services.csv_export import csv_response
 from ..templating import BAND_LABELS, CANDIDATE_STATUS_LABELS
 from . import bp
@@ -145,8 +145,18 @@ def invite():
         except candidates.CandidateError as error:
             flash(str(error), "error")
         else:
+            if form.send_email.data:
+                _send_invitation(candidate, token)
             return _link_issued(candidate, token)
     return render_template("hr/invite.html", form=form), 400 if form.errors else 200
+
+
+def _send_invitation(candidate: Candidate, token: str) -> None:
+    status = notifications.send_invitation(candidate, _invite_link(token), _profiles()[candidate.profile_id].name)
+    if status == "sent":
+        flash(_("The invitation was emailed to %(email)s.", email=candidate.email), "success")
+    else:
+        flash(_("The invitation email is queued and will be sent as soon as the mail server accepts it."), "info")
 
 
 def _link_issued(candidate: Candidate, token: str):

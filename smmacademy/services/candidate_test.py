@@ -22,11 +22,13 @@ from ..content.catalog import Catalog
 from ..content.questions import Question
 from ..content.snapshot import freeze, restore
 from ..domain import grading, scoring
+from ..domain.notifications import CANDIDATE_FINISHED
 from ..extensions import db
 from ..models import Assessment, Candidate
 from ..models.base import utcnow
 from . import assessments
 from .candidates import TEST_SIZE, AlreadyDone, CandidateError, log
+from .notifications import notify
 
 DEFAULT_GRACE_SECONDS = 60
 
@@ -250,4 +252,5 @@ def finish(candidate: Candidate, catalog: Catalog, grace: timedelta) -> None:
         db.session.rollback()  # also drops the result stored above: the first request's stands
         raise AlreadyDone(gettext("The assessment was already submitted."))
     log(candidate, None, "submitted", "Candidate submitted the assessment")
+    notify(CANDIDATE_FINISHED, candidate=candidate)
     db.session.commit()

@@ -15,10 +15,12 @@ from ..content.catalog import Catalog, Course, Module
 from ..content.questions import GetList, Question, presentations
 from ..content.snapshot import fits, freeze, restore
 from ..domain import grading
+from ..domain.notifications import CERTIFICATE
 from ..domain.progress import course_progress
 from ..extensions import db
 from ..models import Certificate, ModuleProgress, QuizAttempt, User
 from ..models.base import utcnow
+from .notifications import notify
 
 ATTEMPT_SALT = "quiz-attempt"
 ATTEMPT_MAX_AGE = 24 * 3600
@@ -287,6 +289,7 @@ def issue_certificate_if_complete(user: User, course: Course) -> Certificate | N
     except IntegrityError:
         db.session.rollback()
         return None
+    notify(CERTIFICATE, certificate=certificate, commit=True)
     return certificate
 
 

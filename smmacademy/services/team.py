@@ -9,6 +9,7 @@ from flask_babel import format_date
 from sqlalchemy import and_, case, func, literal, or_, select
 
 from ..content.catalog import Catalog
+from ..domain.notifications import ASSIGNMENT
 from ..domain.progress import required_modules
 from ..domain.team import MemberFacts, member_status, week_ends
 from ..extensions import db
@@ -16,6 +17,7 @@ from ..i18n import localized
 from ..models import Assessment, Assignment, ModuleProgress, User
 from ..models.assignment import KIND_ASSESSMENT, KIND_COURSE
 from ..models.base import utcnow
+from .notifications import notify
 
 
 @dataclass(frozen=True)
@@ -273,16 +275,16 @@ def assign(
             existing.assigned_by_id = assigner.id
             updated += 1
         else:
-            db.session.add(
-                Assignment(
-                    user_id=person.id,
-                    kind=kind,
-                    course_slug=course_slug,
-                    due_date=due,
-                    note=note,
-                    assigned_by_id=assigner.id,
-                )
+            existing = Assignment(
+                user_id=person.id,
+                kind=kind,
+                course_slug=course_slug,
+                due_date=due,
+                note=note,
+                assigned_by_id=assigner.id,
             )
+            db.session.add(existing)
             created += 1
+        notify(ASSIGNMENT, assignment=existing)
     db.session.commit()
     return created, updated

@@ -13,6 +13,7 @@ from wtforms import SelectChoice
 
 from ..catalog_state import get_catalog, get_framework
 from ..domain.charts import bar_chart, line_chart
+from ..domain.notifications import ASSIGNMENT
 from ..domain.report import snapshot_names
 from ..domain.results import radar_for
 from ..domain.team import STATUSES
@@ -28,6 +29,7 @@ from ..security import role_required
 from ..services import team as team_service
 from ..services.assessments import is_in_branch
 from ..services.csv_export import csv_response
+from ..services.notifications import notify
 from ..templating import BAND_LABELS, TEAM_STATUS_LABELS
 from . import bp
 from .forms import AssignForm, EditAssignmentForm
@@ -345,6 +347,7 @@ def edit_assignment(assignment_id: int):
     assignment.due_date = form.due_date.data
     assignment.note = (form.note.data or "").strip()
     assignment.updated_at = utcnow()
+    notify(ASSIGNMENT, assignment=assignment)
     db.session.commit()
     flash(_("Assignment updated."), "success")
     return redirect(url_for("team.member", user_id=assignment.user_id))
