@@ -9,8 +9,8 @@ from html import unescape
 
 import pytest
 
-from smmacademy.content.questions import grade_quiz
 from smmacademy.content.snapshot import freeze
+from smmacademy.domain.grading import grade_quiz
 from smmacademy.extensions import db
 from smmacademy.models import Candidate, QuizAttempt
 from smmacademy.models.base import utcnow

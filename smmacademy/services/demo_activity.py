@@ -20,9 +20,10 @@ from typing import Any
 from sqlalchemy import func, select
 
 from ..content.catalog import Catalog, Module
-from ..content.questions import Question, grade_quiz
+from ..content.questions import Question
 from ..content.snapshot import freeze
 from ..domain import scoring
+from ..domain.grading import grade_quiz
 from ..extensions import db
 from ..models import Assessment, AssessmentRating, ModuleProgress, QuizAttempt, User
 from ..models.base import utcnow
