@@ -26,13 +26,14 @@ def create_app(config: dict | None = None) -> Flask:
 
     from . import database, errors, i18n, params, security, templating
     from .catalog_state import init_catalog
-    from .extensions import csrf, db, login_manager, migrate
+    from .extensions import csrf, db, login_manager, mail, migrate
 
     params.init_app(app)
     database.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     login_manager.init_app(app)
+    mail.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)
@@ -48,6 +49,8 @@ def create_app(config: dict | None = None) -> Flask:
     from .hr import bp as hr_bp
     from .learn import bp as learn_bp
     from .main import bp as main_bp
+    from .sso import bp as sso_bp
+    from .sso import init_app as init_sso
     from .team import bp as team_bp
 
     app.register_blueprint(main_bp)
@@ -60,6 +63,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(candidate_bp)
     app.register_blueprint(badges_bp)
     app.register_blueprint(exports_bp)
+    app.register_blueprint(sso_bp)
+    init_sso(app)
 
     from .cli import register_cli
 

@@ -4,6 +4,7 @@
 * ``flask --app app demo``
 * ``flask --app app courses check [--no-lint]`` / ``courses coverage [--check]`` / ``courses export-gift DIR``
 * ``flask --app app courses export-moodle-xml DIR`` / ``courses export-scorm SLUG DIR``
+* ``flask --app app courses stats [--course SLUG] [--all-attempts] [--candidates] [--csv FILE]``
 """
 
 from __future__ import annotations
@@ -26,8 +27,10 @@ from .content.translations import translation_report
 from .extensions import db
 from .interop.cli import register_interop_cli
 from .models import ROLES, User
-from .services import accounts, candidates
+from .services import accounts, candidates, item_stats
 from .services.content_drift import drift_warnings
+from .services.csv_export import to_csv
+from .services.demo_activity import generate_activity
 
 DEMO_DOMAIN = "demo.smmacademy.local"
 DEMO_PEOPLE = [
@@ -49,6 +52,11 @@ DEMO_PEOPLE = [
     ("luis", "Luis Ortega", "learner", "Partner relations", "Partner manager", "omar"),
     ("mia", "Mia Jensen", "learner", "B2C sales", "Store manager", "omar"),
 ]
+
+
+# Joined this week: no activity yet, so the demo also shows a first visit (and the
+# browser journeys start from a clean slate with them).
+DEMO_NEWCOMERS = ("lena", "ivan", "tom")
 
 
 class CommandError(Exception):
@@ -103,6 +111,8 @@ def load_demo(password: str) -> list[tuple[str, str, str]]:
         logins.append((email, role, name))
     db.session.commit()
     accounts.welcome(get_catalog(), people.values())
+    # Skipped when the demo people already have activity (a second run only resets passwords).
+    generate_activity([u for key, u in people.items() if key not in ("admin", *DEMO_NEWCOMERS)], get_catalog())
     return logins
 
 
@@ -112,6 +122,36 @@ def translation_lines(root: str, languages) -> list[str]:
     if not pending:
         return ["Translations: all up to date."]
     return [status.describe() for status in pending] + [f"Translations: {len(pending)} missing or stale."]
+
+
+def stats_reports(course_slug: str, all_attempts: bool, for_candidates: bool) -> list[item_stats.CourseReport]:
+    """The question quality report of one course or of every course with a quiz."""
+    catalog = get_catalog()
+    if course_slug and course_slug not in catalog.courses:
+        raise CommandError(f"There is no course '{course_slug}'; use one of: {', '.join(catalog.courses)}.")
+    chosen = [catalog.courses[course_slug]] if course_slug else list(catalog.courses.values())
+    population = item_stats.CANDIDATES if for_candidates else item_stats.EMPLOYEES
+    return [
+        item_stats.course_report(catalog, course, population, all_attempts)
+        for course in chosen
+        if any(m.has_quiz for m in course.modules)
+    ]
+
+
+def combine_tables(tables: list[tuple[str, list[list[str]]]]) -> list[list[str]]:
+    """One course's table as it is; several under one header with a leading course column."""
+    if len(tables) == 1:
+        return tables[0][1]
+    rows = [["Course", *tables[0][1][0]]] if tables else []
+    for slug, table in tables:
+        rows.extend([slug, *cells] for cells in table[1:])
+    return rows
+
+
+def text_table(rows: list[list[str]]) -> str:
+    """Rows as fixed-width text columns."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows)
 
 
 def register_cli(app: Flask) -> None:
@@ -134,6 +174,17 @@ def register_cli(app: Flask) -> None:
         except CommandError as error:
             raise click.ClickException(str(error)) from None
         click.echo(f"Created {user.role} {user.email}.")
+
+    @app.cli.command("send-reminders")
+    def send_reminders_cli():
+        """Queue due reminders, overdue notices and the weekly digest, then send the outbox (idempotent)."""
+        from .services import reminders
+
+        figures = reminders.run()
+        click.echo(
+            f"Queued {figures['new']} new message(s); sent {figures['sent']}, "
+            f"deferred {figures['deferred']} (server refused, retried later), failed {figures['failed']}."
+        )
 
     @app.cli.command("demo")
     def demo_cli():
@@ -201,6 +252,28 @@ def register_cli(app: Flask) -> None:
         click.echo(f"Wrote {len(written)} GIFT file(s) to {directory}.")
 
     register_interop_cli(courses)
+
+    @courses.command("stats")
+    @click.option("--course", "course_slug", default="", help="Only this course (its slug).")
+    @click.option("--all-attempts", is_flag=True, help="Every attempt, not only each person's first.")
+    @click.option("--candidates", "for_candidates", is_flag=True, help="Candidates' knowledge tests, not employees.")
+    @click.option("--csv", "csv_file", type=click.Path(dir_okay=False, path_type=Path), help="Write the table here.")
+    def stats_cli(course_slug, all_attempts, for_candidates, csv_file):
+        """Question quality (item analysis as in Moodle) of every quiz question, as on the admin page."""
+        try:
+            reports = stats_reports(course_slug, all_attempts, for_candidates)
+        except CommandError as error:
+            raise click.ClickException(str(error)) from None
+        if csv_file:
+            tables = [(r.course.slug, item_stats.table(r)) for r in reports]
+            csv_file.write_text(to_csv(combine_tables(tables)), encoding="utf-8")
+            click.echo(f"Wrote {sum(len(r.questions) for r in reports)} question(s) to {csv_file}.")
+            return
+        for report in reports:
+            click.echo(f"\n{report.course.title} ({report.course.slug}, {report.population})")
+            if quizzes := item_stats.quiz_table(report):
+                click.echo(text_table(quizzes) + "\n")
+            click.echo(text_table(item_stats.table(report)))
 
     app.cli.add_command(courses)
 

@@ -29,6 +29,60 @@ def _instance_secret(instance_path: Path) -> str:
     return key
 
 
+def _flag(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _mail_config(env) -> dict:
+    """Mail (Flask-Mailman) and notification settings; no MAIL_SERVER = messages go to the log."""
+    return {
+        "MAIL_SERVER": env.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(env.get("MAIL_PORT", "25")),
+        "MAIL_USE_TLS": _flag(env.get("MAIL_USE_TLS")),
+        "MAIL_USE_SSL": _flag(env.get("MAIL_USE_SSL")),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
+        "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "SMM Academy <no-reply@localhost>"),
+        "MAIL_TIMEOUT": int(env.get("MAIL_TIMEOUT", "20")),
+        # Always real SMTP (Flask-Mailman would switch to an in-memory backend under TESTING).
+        "MAIL_BACKEND": "smtp",
+        # Absolute links in messages (the CLI has no request to take the host from).
+        "SMMACADEMY_BASE_URL": env.get("SMMACADEMY_BASE_URL", ""),
+        "MAIL_MAX_ATTEMPTS": int(env.get("SMMACADEMY_MAIL_MAX_ATTEMPTS", "8")),
+        "MAIL_RETRY_SECONDS": int(env.get("SMMACADEMY_MAIL_RETRY_SECONDS", "60")),
+        # 0 = Monday: the day `send-reminders` queues the managers' weekly digest.
+        "DIGEST_WEEKDAY": int(env.get("SMMACADEMY_DIGEST_WEEKDAY", "0")),
+        "PASSWORD_RESET_MINUTES": int(env.get("SMMACADEMY_PASSWORD_RESET_MINUTES", "60")),
+        "PASSWORD_RESET_LIMIT": int(env.get("SMMACADEMY_PASSWORD_RESET_LIMIT", "3")),
+    }
+
+
+def _oidc_config(env) -> dict:
+    """OpenID Connect providers: SMMACADEMY_OIDC_PROVIDERS=corp,... and SMMACADEMY_OIDC_<NAME>_* per provider."""
+    providers = {}
+    for name in filter(None, (n.strip().lower() for n in env.get("SMMACADEMY_OIDC_PROVIDERS", "").split(","))):
+        prefix = f"SMMACADEMY_OIDC_{name.upper()}_"
+        providers[name] = {
+            "name": env.get(prefix + "NAME", name.title()),
+            "discovery_url": env.get(prefix + "DISCOVERY_URL", ""),
+            "client_id": env.get(prefix + "CLIENT_ID", ""),
+            "client_secret": env.get(prefix + "CLIENT_SECRET", ""),
+            "scope": env.get(prefix + "SCOPE", "openid email profile"),
+            "groups_claim": env.get(prefix + "GROUPS_CLAIM", "groups"),
+            # "directory group=role" pairs, e.g. "smm-leads=manager,people-team=hr".
+            "role_map": env.get(prefix + "ROLE_MAP", ""),
+            "department_claim": env.get(prefix + "DEPARTMENT_CLAIM", "department"),
+            "create_accounts": _flag(env.get(prefix + "CREATE_ACCOUNTS"), True),
+        }
+    return {
+        "OIDC_PROVIDERS": providers,
+        # Off: people who have signed in through a provider can no longer use a local password.
+        "OIDC_LOCAL_PASSWORDS": _flag(env.get("SMMACADEMY_OIDC_LOCAL_PASSWORDS"), True),
+    }
+
+
 def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
     """Assemble the configuration mapping for one application instance.
 
@@ -76,6 +130,8 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         # site address credentials name (default: the address of the request that signs).
         "BADGE_KEY_FILE": env.get("SMMACADEMY_BADGE_KEY_FILE", str(instance_path / "badge_key.pem")),
         "BADGE_BASE_URL": env.get("SMMACADEMY_BASE_URL", ""),
+        **_mail_config(env),
+        **_oidc_config(env),
     }
     config.update(overrides)
     if config["DEFAULT_LANGUAGE"] not in config["LANGUAGES"]:

@@ -20,6 +20,19 @@ from smmacademy.services import accounts
 FIXTURE_COURSES = Path(__file__).parent / "fixtures" / "courses"
 TRANSLATIONS = Path(__file__).parent.parent / "translations"
 REAL_COURSES = Path(__file__).parent.parent / "courses"
+
+
+def load_real_framework():
+    """The competency framework of the real courses, loaded without errors."""
+    from smmacademy.content.errors import Reporter
+    from smmacademy.content.framework import load_framework
+
+    report = Reporter(REAL_COURSES, REAL_COURSES)
+    loaded = load_framework(REAL_COURSES / "competencies.yml", report)
+    assert report.errors == []
+    return loaded
+
+
 PASSWORD = "correct-horse-battery"
 _counter = itertools.count(1)
 
@@ -120,6 +133,16 @@ def app(app_config):
 
 
 @pytest.fixture
+def smtp():
+    """A real SMTP server on a free localhost port that keeps what it receives (tests/mailserver.py)."""
+    from .mailserver import SMTPServer
+
+    server = SMTPServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 
@@ -186,24 +209,13 @@ def csrf_token(html: str) -> str:
 
 def make_submitted_assessment(app, user_id: int, level: int = 3, submitted_at=None):
     """A scored, submitted self-assessment with every statement rated ``level``."""
-    from smmacademy.domain import scoring
     from smmacademy.models import Assessment
-    from smmacademy.models.base import utcnow
+    from smmacademy.services.assessments import finalise
 
     framework = app.extensions["smmacademy_catalog"].catalog.framework
-    snapshot = framework.snapshot()
-    ratings = {sid: level for sid in framework.statements}
-    result = scoring.score(snapshot, ratings)
-    assessment = Assessment(
-        user_id=user_id,
-        ratings=ratings,
-        framework_version=framework.version,
-        framework=snapshot,
-        result=result,
-        best_profile=result["best"]["profile"],
-        best_band=result["best"]["band"],
-        submitted_at=submitted_at or utcnow(),
-    )
+    assessment = Assessment(user_id=user_id, framework_version=framework.version)
+    assessment.ratings = {sid: level for sid in framework.statements}
+    finalise(assessment, framework, None, None, submitted_at)
     db.session.add(assessment)
     return assessment
 

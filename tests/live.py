@@ -65,7 +65,9 @@ class LiveServer:
         self.process.wait(timeout=20)
 
 
-def start_server(tmp_path: Path, database_url: str | None = None, workers: int = 0) -> LiveServer:
+def start_server(
+    tmp_path: Path, database_url: str | None = None, workers: int = 0, extra_env: dict | None = None
+) -> LiveServer:
     """Migrate the database and start the app: ``flask run``, or gunicorn with ``workers`` processes."""
     port = free_port()
     env = {
@@ -73,6 +75,7 @@ def start_server(tmp_path: Path, database_url: str | None = None, workers: int =
         "DATABASE_URL": database_url or f"sqlite:///{tmp_path / 'browser.sqlite'}",
         "SECRET_KEY": SECRET_KEY,
         "FLASK_DEBUG": "0",
+        **(extra_env or {}),
     }
     env.pop("SMMACADEMY_ENV", None)
     server = LiveServer(f"http://127.0.0.1:{port}", env, None, tmp_path / f"server-{port}.log")

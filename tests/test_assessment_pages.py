@@ -111,8 +111,11 @@ def test_complete_assessment_shows_fit_chart_gaps_and_evidence(client, learner, 
     assert "<svg" in html and 'class="series self"' in html
     assert "Gaps and what to learn" in html
     assert "no evidence yet" in html
-    assert stored.best_profile in (None, *framework.profiles)
-    assert profile.name in html
+    # Rating 3 everywhere meets 86.4 % of the specialist's weighted targets: ready for it, for nothing else.
+    assert (stored.best_profile, stored.best_band) == ("smm-specialist", "ready")
+    assert stored.result["fits"]["smm-specialist"] == {"fit": 86.4, "band": "ready"}
+    assert f"You are ready for the {profile.name} profile." in html
+    assert f"<title>{profile.name} target</title>" in html
 
 
 def test_evidence_from_quizzes_flags_overconfidence(client, learner, framework):

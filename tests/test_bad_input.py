@@ -22,6 +22,7 @@ ID_ROUTES = [
     ("POST", "/admin/users/{id}/active"),
     ("POST", "/admin/users/{id}/password"),
     ("POST", "/admin/departments/{id}"),
+    ("POST", "/admin/outbox/{id}/retry"),
     ("GET", "/team/members/{id}"),
     ("GET", "/team/members/{id}.csv"),
     ("POST", "/team/assignments/{id}"),

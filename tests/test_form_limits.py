@@ -35,7 +35,7 @@ WRITES = {
     ("RevokeForm", "reason"): Certificate.revocation_reason,
 }
 # Text fields whose value is not stored as typed, with the column it is compared to.
-COMPARED = {("LoginForm", "email"): User.email}
+COMPARED = {("LoginForm", "email"): User.email, ("ForgotPasswordForm", "email"): User.email}
 NOT_STORED = {("SearchForm", "q"), ("BadgeCheckForm", "token"), ("LanguageForm", "next")}
 # The CSV file being imported: bounded by MAX_CONTENT_LENGTH, checked row by row.
 BOUNDED_ELSEWHERE = {("ImportConfirmForm", "payload")}

@@ -193,6 +193,23 @@ def test_tampered_test_submission_gets_400_and_stores_nothing(app, client, hr):
     assert candidate.test_submitted_at is None and candidate.test_answers is None
 
 
+def test_blank_test_answers_score_zero_and_the_rest_are_graded(app, client, hr):
+    candidate, link, _html = invite(client)
+    browser, _ = as_candidate(app, link)
+    browser.post("/candidate/consent", data={"consent": "y"})
+    browser.post("/candidate/test", data={"action": "start"})
+    db.session.refresh(candidate)
+    questions = candidate_test.test_questions(candidate)[0]
+    answered, blank = questions[::2], questions[1::2]
+    answers = {name: value for q in answered for name, value in answer_fields(q).items()}
+    assert browser.post("/candidate/test", data={**answers, "action": "submit"}).status_code == 302
+    db.session.refresh(candidate)
+    assert candidate.test_grades == {q.id: (1.0 if q in answered else 0.0) for q in questions}
+    assert set(candidate.test_answers) == {q.id for q in answered}
+    assert candidate.test_score == round(100 * len(answered) / len(questions), 1)
+    assert blank and all(q.id not in candidate.test_answers for q in blank)
+
+
 def test_out_of_range_rating_from_a_candidate_gets_400(app, client, hr):
     _candidate, link, _html = invite(client)
     browser, _ = as_candidate(app, link)
@@ -303,10 +320,14 @@ def test_purge_removes_only_stale_candidates_not_hired(app, client, hr, runner):
     assert dry.exit_code == 0
     assert f"Would delete candidate #{stale.id} (invited" in dry.output and "Would delete 1 candidate(s)" in dry.output
     assert db.session.scalar(select(func.count(Candidate.id))) == 3
+    assert f"#{fresh.id} " not in dry.output and f"#{hired.id} " not in dry.output
+    fresh_id, stale_id, hired_id = fresh.id, stale.id, hired.id
     real = runner.invoke(args=["purge-candidates"])
-    assert f"Deleted candidate #{stale.id}" in real.output
-    assert sorted(db.session.scalars(select(Candidate.full_name))) == ["Fresh", "Hired"]
-    assert fresh.id != stale.id
+    assert real.exit_code == 0
+    assert f"Deleted candidate #{stale_id}" in real.output and "Deleted 1 candidate(s)" in real.output
+    db.session.expire_all()
+    assert sorted(db.session.scalars(select(Candidate.id))) == sorted([fresh_id, hired_id])
+    assert db.session.get(Candidate, stale_id) is None
 
 
 @pytest.mark.parametrize("role", ["learner", "manager"])

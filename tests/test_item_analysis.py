@@ -13,6 +13,8 @@ import statistics
 
 import pytest
 
+from smmacademy.content.questions import Question
+from smmacademy.domain.assessment_quality import competency_quality, spearman
 from smmacademy.domain.item_analysis import (
     LIKELY_MISKEYED,
     SMALL_SAMPLE_FLAG,
@@ -20,7 +22,6 @@ from smmacademy.domain.item_analysis import (
     Attempt,
     analyse,
     cronbach_alpha,
-    random_guess_score,
 )
 
 # Four people, three questions; totals 3, 2, 1, 0.
@@ -130,6 +131,21 @@ def test_a_planted_too_easy_question_is_flagged_and_small_samples_warned():
     assert SMALL_SAMPLE_FLAG in few.flags
 
 
+def _question(qtype, options=0, correct=0, pairs=0, truth=None):
+    keys = [chr(97 + i) for i in range(options)]
+    return Question(
+        id="q",
+        type=qtype,
+        prompt="p",
+        explanation="e",
+        options=tuple((k, k.upper()) for k in keys),
+        correct=frozenset(keys[:correct]),
+        truth=truth,
+        answers=("x",) if qtype == "text" else (),
+        pairs=tuple((f"l{i}", f"r{i}") for i in range(pairs)),
+    )
+
+
 @pytest.mark.parametrize(
     "qtype, options, correct, pairs, expected",
     [
@@ -137,14 +153,75 @@ def test_a_planted_too_easy_question_is_flagged_and_small_samples_warned():
         ("truefalse", 0, 0, 0, 0.5),
         ("matching", 0, 0, 4, 0.25),
         ("text", 0, 0, 0, 0.0),
-        # Two options, one right: subsets {}, {R}, {W}, {R, W} score 0, 1, 0, 0.
-        ("multiple", 2, 1, 0, 0.25),
+        # Two options, one right: the non-empty subsets {R}, {W}, {R, W} score 1, 0, 0.
+        ("multiple", 2, 1, 0, 1 / 3),
+        # Four options, three right (R1 R2 R3 W): 15 non-empty subsets; the right-only ones
+        # score 1/3, 1/3, 1/3, 2/3, 2/3, 2/3, 1 (= 4), with W: R R -> 1/3 x3, R R R -> 2/3 (= 5/3).
+        ("multiple", 4, 3, 0, (4 + 5 / 3) / 15),
     ],
 )
-def test_random_guess_score_per_type(qtype, options, correct, pairs, expected):
-    assert random_guess_score(qtype, options, correct, pairs) == pytest.approx(expected)
+def test_random_guess_score_comes_from_the_question_type(qtype, options, correct, pairs, expected):
+    question = _question(qtype, options, correct, pairs, truth=True if qtype == "truefalse" else None)
+    assert question.kind.random_guess(question) == pytest.approx(expected)
+
+
+def test_stale_answers_count_in_totals_but_not_in_the_question_figures():
+    attempts = [*HAND, Attempt({"q1": 0, "q2": 1, "q3": 1}, stale=frozenset({"q1"}))]
+    analysis = analyse(attempts, ["q1", "q2", "q3"])
+    q1 = analysis.questions[0]
+    assert q1.attempts == 4
+    assert q1.facility == pytest.approx(0.75)
+    assert analysis.quiz.attempts == 5
+    assert analysis.quiz.mean == pytest.approx((3 + 2 + 1 + 0 + 2) / 5)
+
+
+def test_spearman_handles_ties_and_matches_the_standard_library():
+    xs = [1, 2, 2, 3, 5, 4]
+    ys = [2, 1, 4, 3, 6, 6]
+    # Mid-ranks worked by hand: 1 2.5 2.5 4 6 5 and 2 1 4 3 5.5 5.5.
+    expected = statistics.correlation([1, 2.5, 2.5, 4, 6, 5], [2, 1, 4, 3, 5.5, 5.5])
+    assert spearman(xs, ys) == pytest.approx(expected)
+    assert spearman([1, 2], [1, 2]) is None
+
+
+def test_competency_quality_alpha_and_agreement():
+    statements = {"c": ["s1", "s2", "s3"]}
+    ratings = [{"s1": v, "s2": v, "s3": min(5, v + 1)} for v in (1, 2, 3, 4)] + [{"s1": 3}]
+    mastery = {1: {"c": 0.1}, 2: {"c": 0.4}, 3: {"c": 0.5}, 4: {"c": 0.9}, 5: {"c": 0.2}}
+    (row,) = competency_quality(statements, ratings, mastery, owners=[1, 2, 3, 4, 5])
+    assert row.people == 4  # the incomplete rating is left out of alpha
+    assert row.alpha == pytest.approx(cronbach_alpha([[1, 1, 2], [2, 2, 3], [3, 3, 4], [4, 4, 5]]))
+    assert row.alpha == pytest.approx(1.0)
+    assert row.agreement_n == 5
+    # Self means 4/3, 7/3, 10/3, 13/3, 3 against mastery .1 .4 .5 .9 .2: ranks 1 2 4 5 3 vs 1 3 4 5 2.
+    assert row.agreement == pytest.approx(statistics.correlation([1, 2, 4, 5, 3], [1, 3, 4, 5, 2]))
 
 
 def test_alpha_is_undefined_without_variation():
     assert cronbach_alpha([[3, 3], [3, 3]]) is None
     assert cronbach_alpha([[1, 2]]) is None
+
+
+def test_one_strong_persons_slip_is_not_a_miskey():
+    # Totals rise with the index; only the strongest person misses the easy question.
+    attempts = [Attempt({"easy": 1.0, **{f"o{j}": float(j < i % 6) for j in range(5)}}) for i in range(30)]
+    attempts.append(Attempt({"easy": 0.0, **{f"o{j}": 1.0 for j in range(5)}}))
+    easy = analyse(attempts, ["easy"] + [f"o{j}" for j in range(5)]).questions[0]
+    assert easy.discrimination_index < 0
+    assert LIKELY_MISKEYED not in easy.flags
+
+
+def test_a_distractor_must_beat_the_key_clearly():
+    def population(rest_of_b: float) -> list[Attempt]:
+        attempts = []
+        for i in range(12):
+            chose_b = i < 4
+            rest = (rest_of_b if chose_b else 2.0) + (i % 2) * 0.5
+            attempts.append(Attempt({"q": 0.0 if chose_b else 1.0, "r": rest}, {"q": ("b",) if chose_b else ("a",)}))
+        return attempts
+
+    keys = {"q": frozenset({"a"})}
+    slightly = analyse(population(2.2), ["q", "r"], keys).questions[0]
+    clearly = analyse(population(4.0), ["q", "r"], keys).questions[0]
+    assert LIKELY_MISKEYED not in slightly.flags
+    assert LIKELY_MISKEYED in clearly.flags

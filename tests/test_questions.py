@@ -5,7 +5,16 @@ from __future__ import annotations
 import pytest
 
 from smmacademy.content.catalog import load_catalog
-from smmacademy.content.questions import AnswerError, grade_quiz, presentations, read_answers
+from smmacademy.content.questions import InvalidAnswer, MissingAnswer, presentations
+from smmacademy.domain.grading import (
+    BLANK_IS_ERROR,
+    BLANK_SCORES_ZERO,
+    AnswersRejected,
+    UnknownFields,
+    grade_quiz,
+    grade_submission,
+    read_answers,
+)
 
 from .test_content_loader import tree  # noqa: F401 - fixture
 
@@ -81,7 +90,7 @@ def complete_answers():
 
 def test_complete_right_submission_scores_100(questions):
     qs = tuple(questions.values())
-    score, grades = grade_quiz(qs, read_answers(qs, form(complete_answers())))
+    score, grades = grade_quiz(qs, read_answers(qs, form(complete_answers()), BLANK_IS_ERROR))
     assert score == 100.0
     assert all(g.correct for g in grades.values())
 
@@ -89,28 +98,78 @@ def test_complete_right_submission_scores_100(questions):
 def test_quiz_score_is_mean_of_question_scores(questions):
     qs = tuple(questions.values())
     values = complete_answers() | {"q-intro-single": ["b"], "q-intro-multiple": ["a"]}
-    score, _ = grade_quiz(qs, read_answers(qs, form(values)))
+    score, _ = grade_quiz(qs, read_answers(qs, form(values), BLANK_IS_ERROR))
     assert score == round(100 * (0 + 0.3333 + 1 + 1 + 1) / 5, 1)
 
 
 @pytest.mark.parametrize(
-    "change, message",
+    "change, error_type, message",
     [
-        ({"q-intro-single": []}, "question 'intro-single' has no answer"),
-        ({"q-intro-single": ["z"]}, "question 'intro-single' has no option 'z'"),
-        ({"q-intro-single": ["a", "b"]}, "question 'intro-single' takes exactly one answer"),
-        ({"q-intro-truefalse": ["maybe"]}, "takes 'true' or 'false'"),
-        ({"q-intro-text": ["   "]}, "question 'intro-text' has no answer"),
-        ({"q-intro-text": ["x" * 201]}, "longer than 200 characters"),
-        ({"q-intro-matching-1": ["7"]}, "question 'intro-matching' has no item 7"),
-        ({"q-intro-matching-2": ["two"]}, "has an invalid match"),
+        ({"q-intro-single": []}, MissingAnswer, "question 'intro-single' has no answer"),
+        ({"q-intro-single": ["z"]}, InvalidAnswer, "question 'intro-single' has no option 'z'"),
+        ({"q-intro-single": ["a", "b"]}, InvalidAnswer, "question 'intro-single' takes exactly one answer"),
+        ({"q-intro-truefalse": ["maybe"]}, InvalidAnswer, "takes 'true' or 'false'"),
+        ({"q-intro-text": ["   "]}, MissingAnswer, "question 'intro-text' has no answer"),
+        ({"q-intro-text": ["x" * 201]}, InvalidAnswer, "longer than 200 characters"),
+        ({"q-intro-matching-1": []}, MissingAnswer, "question 'intro-matching': item 2 is not matched"),
+        ({"q-intro-matching-1": ["7"]}, InvalidAnswer, "question 'intro-matching' has no item 7"),
+        ({"q-intro-matching-2": ["two"]}, InvalidAnswer, "has an invalid match"),
     ],
 )
-def test_tampered_or_incomplete_answers_are_refused_with_a_reason(questions, change, message):
+def test_tampered_or_incomplete_answers_are_refused_with_a_typed_reason(questions, change, error_type, message):
     qs = tuple(questions.values())
-    with pytest.raises(AnswerError) as error:
-        read_answers(qs, form(complete_answers() | change))
+    with pytest.raises(AnswersRejected) as error:
+        read_answers(qs, form(complete_answers() | change), BLANK_IS_ERROR)
+    [problem] = error.value.problems
+    assert type(problem) is error_type
+    assert problem.question_id in {q.id for q in qs}
+    assert next(iter(change)).startswith(f"q-{problem.question_id}")
+    assert message in str(problem)
     assert message in str(error.value)
+
+
+def test_blank_is_error_lists_every_blank_question_in_order(questions):
+    qs = tuple(questions.values())
+    values = complete_answers() | {"q-intro-single": [], "q-intro-text": [""]}
+    with pytest.raises(AnswersRejected) as error:
+        read_answers(qs, form(values), BLANK_IS_ERROR)
+    assert [(type(p), p.question_id) for p in error.value.problems] == [
+        (MissingAnswer, "intro-single"),
+        (MissingAnswer, "intro-text"),
+    ]
+
+
+def test_blank_scores_zero_leaves_blanks_out_and_grades_them_zero(questions):
+    qs = tuple(questions.values())
+    values = complete_answers() | {"q-intro-single": [], "q-intro-matching-0": [""]}
+    answers = read_answers(qs, form(values), BLANK_SCORES_ZERO)
+    assert "intro-single" not in answers and "intro-matching" not in answers
+    assert answers["intro-text"] == "3-4"
+    score, grades = grade_quiz(qs, answers)
+    assert grades["intro-single"].score == 0.0 and grades["intro-single"].detail == {"blank": True}
+    assert grades["intro-matching"].score == 0.0
+    assert score == 60.0
+
+
+def test_blank_scores_zero_still_refuses_an_invalid_answer(questions):
+    qs = tuple(questions.values())
+    values = complete_answers() | {"q-intro-single": [], "q-intro-multiple": ["zz"]}
+    with pytest.raises(AnswersRejected) as error:
+        read_answers(qs, form(values), BLANK_SCORES_ZERO)
+    [problem] = error.value.problems
+    assert isinstance(problem, InvalidAnswer) and problem.question_id == "intro-multiple"
+    assert problem.reason == "question 'intro-multiple' has no option 'zz'"
+
+
+def test_grade_submission_refuses_unknown_question_fields(questions):
+    qs = tuple(questions.values())
+    names = set(complete_answers()) | {"q-intro-matching-9", "q-other", "csrf_token"}
+    with pytest.raises(UnknownFields) as error:
+        grade_submission(qs, names, form(complete_answers()), BLANK_IS_ERROR)
+    assert error.value.names == ("q-intro-matching-9", "q-other")
+    graded = grade_submission(qs, set(complete_answers()), form(complete_answers()), BLANK_IS_ERROR)
+    assert graded.score == 100.0
+    assert graded.scores == {q.id: 1.0 for q in qs}
 
 
 def test_shuffle_is_repeatable_from_the_seed_and_differs_between_seeds(questions):

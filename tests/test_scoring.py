@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
+import copy
 import random
-from pathlib import Path
 
 import pytest
 
-from smmacademy.content.errors import Reporter
-from smmacademy.content.framework import load_framework
 from smmacademy.domain import scoring
 
-from .conftest import REAL_COURSES
+from .conftest import load_real_framework
 
 
 @pytest.fixture(scope="module")
 def framework():
-    report = Reporter(REAL_COURSES, REAL_COURSES)
-    loaded = load_framework(REAL_COURSES / "competencies.yml", report)
-    assert report.errors == []
-    return loaded
+    return load_real_framework()
 
 
 @pytest.fixture(scope="module")
@@ -170,11 +165,13 @@ def test_evidence_and_overconfidence_flag():
 
 
 def test_snapshot_keeps_scoring_independent_of_later_framework_edits(framework, snapshot):
-    result = scoring.score(snapshot, persona(framework, "smm-specialist"))
-    edited = {**snapshot, "profiles": {**snapshot["profiles"]}}
-    edited["profiles"]["smm-specialist"] = {
-        **snapshot["profiles"]["smm-specialist"],
-        "targets": {cid: [5, 3] for cid in snapshot["competencies"]},
-    }
-    assert scoring.score(snapshot, persona(framework, "smm-specialist")) == result
-    assert Path(REAL_COURSES / "competencies.yml").exists()
+    ratings = persona(framework, "smm-specialist")
+    result = scoring.score(snapshot, ratings)
+    edited = copy.deepcopy(snapshot)
+    edited["profiles"]["smm-specialist"]["targets"] = {cid: [5, 3] for cid in snapshot["competencies"]}
+    # The edit matters when scored against it ...
+    assert result["fits"]["smm-specialist"] == {"fit": 100.0, "band": "ready"}
+    assert scoring.score(edited, ratings)["fits"]["smm-specialist"]["fit"] < scoring.READY_AT
+    # ... but the stored snapshot is untouched, so the stored result re-scores the same.
+    assert snapshot["profiles"]["smm-specialist"]["targets"] != edited["profiles"]["smm-specialist"]["targets"]
+    assert scoring.score(snapshot, ratings) == result

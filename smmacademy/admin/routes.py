@@ -1,10 +1,10 @@
-"""Views: user list, create/edit, deactivate, password reset, departments, CSV import, translations."""
+"""Views: user list, create/edit, deactivate, password reset, departments, CSV import, translations, mail outbox."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -14,12 +14,16 @@ from wtforms import SelectChoice
 from ..catalog_state import get_catalog
 from ..choices import department_choices
 from ..content.translations import CURRENT, MISSING, STALE, UNMARKED, translation_report
+from ..domain.notifications import KINDS as MAIL_KINDS
 from ..errors import render_error
 from ..forms import error_summary
 from ..models import ROLES, User
+from ..models.notification import STATUSES as OUTBOX_STATUSES
 from ..params import int_arg
 from ..security import role_required
-from ..services import accounts, directory, imports
+from ..services import accounts, directory, imports, item_stats, mail
+from ..services.assessment_quality import competency_report
+from ..services.csv_export import csv_response
 from . import bp
 from .forms import ConfirmForm, DepartmentForm, ImportConfirmForm, ImportUploadForm, UserForm
 
@@ -221,3 +225,110 @@ def content():
     """Which course and framework translations are missing or stale (the same list as ``courses check``)."""
     statuses = translation_report(Path(current_app.config["SMMACADEMY_COURSES"]), current_app.config["LANGUAGES"])
     return render_template("admin/content.html", statuses=statuses, labels=TRANSLATION_STATES)
+
+
+@bp.route("/outbox")
+@role_required("admin")
+def outbox():
+    status = request.args.get("status", "")
+    kind = request.args.get("kind", "")
+    status = status if status in OUTBOX_STATUSES else ""
+    kind = kind if kind in MAIL_KINDS else ""
+    return render_template(
+        "admin/outbox.html",
+        messages=mail.outbox(status, kind),
+        counts=mail.status_counts(),
+        statuses=OUTBOX_STATUSES,
+        kinds=MAIL_KINDS,
+        status=status,
+        kind=kind,
+        form=ConfirmForm(),
+    )
+
+
+@bp.route("/outbox/<int:message_id>/retry", methods=["POST"])
+@role_required("admin")
+def retry_message(message_id: int):
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if mail.retry(message_id):
+        flash(_("The message is queued again; the next send-reminders run sends it."), "success")
+    else:
+        flash(_("Only a failed message can be retried."), "error")
+    return redirect(url_for("admin.outbox", status="failed"))
+
+
+def _quality_report(course_slug: str) -> item_stats.CourseReport:
+    """The report the URL asks for (course, ?population=, ?attempts=all); a 404 or a clear 400 otherwise."""
+    catalog = get_catalog()
+    course = catalog.courses.get(course_slug) or abort(404)
+    return item_stats.course_report(catalog, course, _population(), request.args.get("attempts") == "all")
+
+
+def _sort_args() -> tuple[str, str]:
+    sort = request.args.get("sort", "module")
+    direction = "desc" if request.args.get("dir") == "desc" else "asc"
+    return (sort if sort in item_stats.SORT_KEYS else "module"), direction
+
+
+def _population() -> str:
+    population = request.args.get("population", item_stats.EMPLOYEES)
+    if population not in item_stats.POPULATIONS:
+        abort(make_response(render_error(400, _("Unknown population: choose employees or candidates."))))
+    return population
+
+
+@bp.route("/quality")
+@role_required("admin")
+def quality():
+    population = _population()
+    catalog = get_catalog()
+    return render_template(
+        "admin/quality.html",
+        courses=[c for c in catalog.courses.values() if any(m.has_quiz for m in c.modules)],
+        competencies=competency_report(catalog, population),
+        population=population,
+    )
+
+
+@bp.route("/quality/<course_slug>")
+@role_required("admin")
+def quality_course(course_slug: str):
+    report = _quality_report(course_slug)
+    sort, direction = _sort_args()
+    return render_template(
+        "admin/quality_course.html",
+        report=report,
+        rows=[(row, item_stats.table_cells(row)) for row in item_stats.sorted_rows(report, sort, direction)],
+        quiz_table=item_stats.quiz_table(report),
+        columns=item_stats.COLUMNS,
+        sort=sort,
+        direction=direction,
+    )
+
+
+@bp.route("/quality/<course_slug>.csv")
+@role_required("admin")
+def quality_csv(course_slug: str):
+    report = _quality_report(course_slug)
+    name = f"question-quality-{report.course.slug}-{report.population}.csv"
+    response = csv_response(item_stats.table(report, *_sort_args()), name)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/quality/<course_slug>/questions/<question_id>")
+@role_required("admin")
+def quality_question(course_slug: str, question_id: str):
+    report = _quality_report(course_slug)
+    row = report.row(question_id) or abort(404)
+    return render_template(
+        "admin/quality_question.html",
+        report=report,
+        row=row,
+        cells=item_stats.table_cells(row),
+        columns=item_stats.COLUMNS,
+        choice_label=item_stats.choice_label,
+        explanations=item_stats.FLAG_EXPLANATIONS,
+        flag_labels=item_stats.FLAG_LABELS,
+    )

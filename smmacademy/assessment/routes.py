@@ -10,16 +10,15 @@ from ..catalog_state import get_catalog, get_framework
 from ..domain import scoring
 from ..domain.report import build_report
 from ..errors import render_error
-from ..extensions import db
 from ..i18n import report_texts, translated
-from ..models import Assessment, User
+from ..models import Assessment
+from ..questionnaire import area_page, first_open_area, rated_share, save_posted_ratings
 from ..security import login_required
 from ..services import assessments, management
 from ..services.csv_export import csv_response
 from ..templating import BAND_LABELS
 from . import bp
 from .forms import AreaForm, StartForm, SubmitForm
-from .pages import area_page, first_open_area, rated_share, save_posted_ratings
 
 
 def _framework():
@@ -35,7 +34,7 @@ def _framework():
 def intro():
     framework = _framework()
     draft = assessments.draft_for(current_user)
-    history = db.session.scalars(Assessment.history_for(current_user.id)).all()
+    history = assessments.history(current_user.id)
     return render_template(
         "assessment/intro.html",
         framework=framework,
@@ -109,7 +108,6 @@ def submit():
         # The stored snapshot keeps the English wording; pages translate it by id.
         result = assessments.submit(draft, get_catalog().framework, get_catalog())
     except scoring.RatingError as problem:
-        db.session.rollback()
         return render_error(
             400, _("The self-assessment cannot be submitted yet: %(problem)s.", problem=translated(problem))
         )
@@ -118,8 +116,8 @@ def submit():
 
 
 def _viewable(assessment_id: int) -> Assessment:
-    assessment = db.session.get(Assessment, assessment_id)
-    if assessment is None or assessment.submitted_at is None:
+    assessment = assessments.submitted(assessment_id)
+    if assessment is None:
         abort(404)
     if not management.can_view(current_user, assessment.user_id) or assessment.user_id is None:
         abort(403)
@@ -143,8 +141,8 @@ def result(assessment_id: int):
         texts=report_texts(),
         wording=get_framework(),
     )
-    person = db.session.get(User, assessment.user_id)
-    history = db.session.scalars(Assessment.history_for(assessment.user_id)).all()
+    person = assessments.person_of(assessment)
+    history = assessments.history(assessment.user_id)
     return render_template(
         "assessment/result.html",
         assessment=assessment,

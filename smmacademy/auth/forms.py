@@ -1,10 +1,13 @@
 """Forms of the auth blueprint."""
 
+from __future__ import annotations
+
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
+from ..domain.notifications import OPTIONAL_KINDS
 from ..forms import BaseForm, fits
 from ..models import User
 from ..services.accounts import EMAIL, MIN_PASSWORD_LENGTH
@@ -41,3 +44,31 @@ class SetupForm(NewPasswordMixin, BaseForm):
 
 class ChangePasswordForm(NewPasswordMixin, BaseForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
+
+
+class ForgotPasswordForm(BaseForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), VALID_EMAIL, fits(User.email)])
+
+
+class ResetPasswordForm(NewPasswordMixin, BaseForm):
+    pass
+
+
+class NotificationsForm(BaseForm):
+    """One checkbox per kind of mail a person may turn off (security mail is not among them)."""
+
+    assignment = BooleanField(_l("A training is assigned to me or its due date changes"))
+    due_soon = BooleanField(_l("Reminders 7 days and 1 day before a due date"))
+    overdue = BooleanField(_l("My training is overdue"))
+    team_overdue = BooleanField(_l("Someone in my team is overdue (managers)"))
+    digest = BooleanField(_l("Weekly digest of my team (managers)"))
+    candidate_finished = BooleanField(_l("A candidate I invited has finished (HR)"))
+    certificate = BooleanField(_l("I earned a certificate"))
+
+    @classmethod
+    def for_user(cls, opted_out: set[str]) -> NotificationsForm:
+        """The form with every kind ticked except those the person turned off."""
+        form = cls(formdata=None)
+        for kind in OPTIONAL_KINDS:
+            form[kind].data = kind not in opted_out
+        return form

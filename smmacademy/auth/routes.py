@@ -1,4 +1,4 @@
-"""Views: login, logout, first-run setup, profile with sessions, password change."""
+"""Views: login, logout, first-run setup, profile with sessions and mail settings, password change and reset."""
 
 from __future__ import annotations
 
@@ -7,13 +7,14 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 
+from ..domain.notifications import OPTIONAL_KINDS
 from ..i18n import language_names
 from ..main.forms import LanguageForm
 from ..models import User
 from ..security import login_required, public, safe_next
-from ..services import accounts, sessions, signin
+from ..services import accounts, notifications, password_reset, sessions, signin
 from . import bp
-from .forms import ChangePasswordForm, LoginForm, SetupForm
+from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, NotificationsForm, ResetPasswordForm, SetupForm
 
 
 def _home() -> str:
@@ -24,7 +25,7 @@ def _address() -> str:
     return request.remote_addr or "unknown"
 
 
-def _start_session(user: User, remember: bool) -> None:
+def start_session(user: User, remember: bool) -> None:
     """Open a server-side session and hand its token to Flask-Login's cookies."""
     sessions.start(user, remember, request.headers.get("User-Agent", ""), _address())
     login_user(user, remember=remember)
@@ -56,7 +57,7 @@ def login():
             flash(_("The email or password is not correct, or the account is deactivated."), "error")
             status = 401
         else:
-            _start_session(result.user, bool(form.remember.data))
+            start_session(result.user, bool(form.remember.data))
             if result.user.must_change_password:
                 flash(_("Please choose your own password before you continue."), "info")
                 return redirect(url_for("auth.change_password"))
@@ -90,7 +91,7 @@ def setup():
             # The form already checked the name and the address: what is left is the password policy.
             form.password.errors.append(str(error))
         else:
-            _start_session(user, remember=False)
+            start_session(user, remember=False)
             flash(_("Welcome! Your administrator account is ready."), "success")
             return redirect(url_for("admin.users"))
     return render_template("auth/setup.html", form=form), 400 if form.errors else 200
@@ -108,7 +109,73 @@ def profile():
         language_form=language_form,
         sessions=sessions.active_for(current_user),
         current_session_id=current_user.current_session_id,
+        mail_form=NotificationsForm.for_user(notifications.opted_out_kinds(current_user.id)),
     )
+
+
+@bp.route("/account/notifications", methods=["POST"])
+@login_required
+def save_notifications():
+    form = NotificationsForm()
+    if not form.validate_on_submit():
+        abort(400)
+    notifications.save_preferences(current_user, {kind for kind in OPTIONAL_KINDS if form[kind].data})
+    flash(_("Your email settings are saved."), "success")
+    return redirect(url_for("auth.profile"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@public
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        wait = password_reset.request_link(form.email.data, _address())
+        if wait:
+            flash(
+                ngettext(
+                    "Too many requests. Try again in %(num)s minute.",
+                    "Too many requests. Try again in %(num)s minutes.",
+                    wait,
+                ),
+                "error",
+            )
+            return render_template("auth/forgot.html", form=form), 429
+        # The same answer whether or not the address has an account.
+        flash(
+            _(
+                "If %(email)s belongs to an account here, a link to choose a new password is on its way. "
+                "Check your inbox (and the spam folder).",
+                email=form.email.data,
+            ),
+            "info",
+        )
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@public
+def reset_password(token: str):
+    try:
+        password_reset.check_link(token)
+    except password_reset.ResetLinkError as error:
+        return render_template("auth/reset_invalid.html", message=str(error)), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            password_reset.reset(token, form.password.data)
+        except password_reset.ResetLinkError as error:
+            return render_template("auth/reset_invalid.html", message=str(error)), 400
+        except accounts.AccountError as error:
+            form.password.errors.append(str(error))
+        else:
+            if current_user.is_authenticated:
+                logout_user()
+            flash(
+                _("Your password has been changed and you are signed out everywhere. Sign in with it now."), "success"
+            )
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form), 400 if form.errors else 200
 
 
 @bp.route("/account/sessions/sign-out-others", methods=["POST"])

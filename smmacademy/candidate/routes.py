@@ -7,15 +7,13 @@ from functools import wraps
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from ..assessment.pages import area_page, first_open_area, save_posted_ratings
 from ..catalog_state import get_catalog, get_framework
 from ..domain import scoring
 from ..errors import render_error
-from ..extensions import db
 from ..i18n import translated, use_language
-from ..models import Candidate
+from ..questionnaire import area_page, first_open_area, save_posted_ratings
 from ..security import ACCESS_ATTRIBUTE, public
-from ..services import candidate_test, candidates
+from ..services import candidate_records, candidate_test, candidates
 from . import bp
 from .forms import AreaForm, ConsentForm, StepForm
 
@@ -28,14 +26,14 @@ def candidate_required(view):
     @wraps(view)
     def wrapped(*args, **kwargs):
         stored = session.get(SESSION_KEY) or {}
-        candidate = db.session.get(Candidate, stored.get("id") or 0)
+        candidate = candidate_records.get(stored.get("id") or 0)
         if candidate is None or candidate.token_hash != stored.get("token"):
             return _link_page("unknown", 403)
         try:
             candidates.check_usable(candidate)
         except candidates.LinkProblem as problem:
             session.pop(SESSION_KEY, None)
-            return _link_page(problem.reason, 403)
+            return _link_page(problem.reason, 403, problem.language)
         g.candidate = candidate
         use_language(candidate.language)
         return view(*args, **kwargs)
@@ -44,7 +42,9 @@ def candidate_required(view):
     return wrapped
 
 
-def _link_page(reason: str, status: int):
+def _link_page(reason: str, status: int, language: str | None = None):
+    if language:
+        use_language(language)
     return render_template("candidate/link_problem.html", reason=reason), status
 
 
@@ -65,7 +65,7 @@ def open_link(token: str):
     except candidates.LinkProblem as problem:
         if problem.reason == "unknown":
             candidates.record_bad_link(address)
-        return _link_page(problem.reason, 404 if problem.reason == "unknown" else 410)
+        return _link_page(problem.reason, 404 if problem.reason == "unknown" else 410, problem.language)
     use_language(candidate.language)
     session.clear()  # a candidate session carries nothing else
     session[SESSION_KEY] = {"id": candidate.id, "token": candidate.token_hash}
@@ -140,8 +140,7 @@ def area(area_id: str):
     page = area_page(framework, area_id, assessment)
     form = AreaForm()
     if request.method == "POST" and save_posted_ratings(page, assessment):
-        candidates.touch(g.candidate)
-        db.session.commit()
+        candidate_records.record_activity(g.candidate)
         direction = request.form.get("direction", "next")
         if direction == "back" and page.previous_area:
             return redirect(url_for("candidate.area", area_id=page.previous_area.id))
@@ -180,7 +179,6 @@ def test():
             flash(_("Your test answers were already saved; the first submission counts."), "info")
             return redirect(url_for("candidate.welcome"))
         except candidates.CandidateError as error:
-            db.session.rollback()
             return render_error(400, translated(error))
         flash(_("Your test answers are saved."), "success")
         return redirect(url_for("candidate.welcome"))
@@ -206,7 +204,6 @@ def submit():
     try:
         candidate_test.finish(candidate, catalog, _grace())
     except (candidates.CandidateError, scoring.RatingError) as error:
-        db.session.rollback()
         return render_error(400, _("Not submitted yet: %(problem)s", problem=translated(error)))
     session.pop(SESSION_KEY, None)
     current_app.logger.info("candidate %s submitted", candidate.id)

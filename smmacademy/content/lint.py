@@ -114,13 +114,19 @@ class LintReport:
         return "\n".join(lines)
 
 
-def _where(root: Path, module, question: Question | None = None) -> str:
+def source_of(root: Path | str, module, question: Question | None = None) -> tuple[str, int | None]:
+    """The module's file relative to the repository (``courses/...``) and the question's line in it."""
     try:
-        shown = str(Path(module.path).relative_to(root.parent))
+        shown = str(Path(module.path).relative_to(Path(root).parent))
     except ValueError:
         shown = module.path
     # A question's line counts from the front matter, which starts on line 2.
-    return f"{shown}:{question.line + 1}" if question is not None else shown
+    return shown, (question.line + 1 if question is not None else None)
+
+
+def _where(root: Path, module, question: Question | None = None) -> str:
+    shown, line = source_of(root, module, question)
+    return f"{shown}:{line}" if line is not None else shown
 
 
 def _percent(part: int, whole: int) -> float:

@@ -7,94 +7,39 @@ A type is registered in :data:`QUESTION_TYPES` under the name authors write in
 
 from __future__ import annotations
 
+import math
 import random
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from .answers import answers_match
 from .errors import Reporter
+from .question_base import (
+    AnswerError,
+    GetList,
+    Grade,
+    InvalidAnswer,
+    MissingAnswer,
+    Question,
+    QuestionType,
+)
 from .yamlfile import LineDict
+
+__all__ = [
+    "AnswerError",
+    "GetList",
+    "Grade",
+    "InvalidAnswer",
+    "MissingAnswer",
+    "Question",
+    "QuestionType",
+]
 
 QUESTION_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 OPTION_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 # What a question asks of the learner: remember a fact, apply it, or decide in a situation.
 COGNITIVE_LEVELS = ("recall", "application", "scenario")
 POINT_KEY = re.compile(r"^\d{3}\.\d+$")
-
-GetList = Callable[[str], list[str]]
-
-
-class AnswerError(ValueError):
-    """A submitted answer that is missing or refers to something that does not exist."""
-
-
-@dataclass(frozen=True)
-class Question:
-    """A validated question; which fields are used depends on ``type``."""
-
-    id: str
-    type: str
-    prompt: str
-    explanation: str
-    line: int = 0
-    options: tuple[tuple[str, str], ...] = ()
-    correct: frozenset[str] = frozenset()
-    truth: bool | None = None
-    answers: tuple[str, ...] = ()
-    pairs: tuple[tuple[str, str], ...] = ()
-    cognitive: str | None = None
-    points: tuple[str, ...] = ()
-
-    @property
-    def kind(self) -> QuestionType:
-        """The registered type object that handles this question."""
-        return QUESTION_TYPES[self.type]
-
-    def option_text(self, key: str) -> str:
-        """Text of option ``key`` (empty when the key is unknown)."""
-        return dict(self.options).get(key, "")
-
-
-@dataclass(frozen=True)
-class Grade:
-    """Result of grading one answer: ``score`` in [0, 1]."""
-
-    score: float
-    detail: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def correct(self) -> bool:
-        """True when the answer earned full marks."""
-        return self.score >= 0.999
-
-
-class QuestionType:
-    """Base class of question types."""
-
-    name = ""
-    label = ""
-
-    def parse(self, raw: LineDict, base: dict, report: Reporter) -> Question | None:
-        """Validate type-specific fields of ``raw`` and build the question."""
-        raise NotImplementedError
-
-    def presentation(self, question: Question, rng: random.Random) -> dict[str, Any]:
-        """Shuffled display order for one attempt (the rng is seeded per attempt)."""
-        return {}
-
-    def read_answer(self, question: Question, getlist: GetList) -> Any:
-        """Read this question's answer from submitted form values, or raise AnswerError."""
-        raise NotImplementedError
-
-    def grade(self, question: Question, answer: Any) -> Grade:
-        """Score an answer previously returned by :meth:`read_answer`."""
-        raise NotImplementedError
-
-    def field(self, question: Question) -> str:
-        """Form field name that carries this question's answer."""
-        return f"q-{question.id}"
 
 
 def _parse_options(raw: LineDict, report: Reporter) -> tuple[tuple[str, str], ...] | None:
@@ -163,12 +108,12 @@ class _ChoiceType(QuestionType):
         values = getlist(self.field(question))
         valid = dict(question.options)
         if not values:
-            raise AnswerError(f"question '{question.id}' has no answer")
+            raise MissingAnswer(question.id)
         if not self.multiple and len(values) != 1:
-            raise AnswerError(f"question '{question.id}' takes exactly one answer")
+            raise InvalidAnswer(question.id, f"question '{question.id}' takes exactly one answer")
         unknown = [value for value in values if value not in valid]
         if unknown:
-            raise AnswerError(f"question '{question.id}' has no option '{unknown[0]}'")
+            raise InvalidAnswer(question.id, f"question '{question.id}' has no option '{unknown[0]}'")
         return sorted(set(values))
 
     def grade(self, question, answer):
@@ -186,11 +131,30 @@ class SingleChoice(_ChoiceType):
     name = "single"
     label = "Single choice"
 
+    def random_guess(self, question):
+        return 1 / len(question.options) if question.options else None
+
 
 class MultipleChoice(_ChoiceType):
     name = "multiple"
     label = "Multiple choice"
     multiple = True
+
+    def random_guess(self, question):
+        """Every non-empty subset of options equally likely (an empty answer is refused), graded as :meth:`grade`.
+
+        Moodle leaves this blank for multiple-answer questions; ours follows the partial-credit rule.
+        """
+        right_total, options = len(question.correct), len(question.options)
+        if not right_total:
+            return None
+        wrong_total = options - right_total
+        expected = sum(
+            math.comb(right_total, right) * math.comb(wrong_total, wrong) * max(0.0, (right - wrong) / right_total)
+            for right in range(right_total + 1)
+            for wrong in range(wrong_total + 1)
+        )
+        return expected / (2**options - 1)
 
 
 class TrueFalse(QuestionType):
@@ -210,13 +174,16 @@ class TrueFalse(QuestionType):
     def read_answer(self, question, getlist):
         values = getlist(self.field(question))
         if not values:
-            raise AnswerError(f"question '{question.id}' has no answer")
+            raise MissingAnswer(question.id)
         if len(values) != 1 or values[0] not in {"true", "false"}:
-            raise AnswerError(f"question '{question.id}' takes 'true' or 'false'")
+            raise InvalidAnswer(question.id, f"question '{question.id}' takes 'true' or 'false'")
         return values[0] == "true"
 
     def grade(self, question, answer):
         return Grade(1.0 if answer is question.truth else 0.0, {"picked": answer})
+
+    def random_guess(self, question):
+        return 0.5
 
 
 class TextAnswer(QuestionType):
@@ -240,14 +207,19 @@ class TextAnswer(QuestionType):
     def read_answer(self, question, getlist):
         values = getlist(self.field(question))
         if len(values) != 1 or not values[0].strip():
-            raise AnswerError(f"question '{question.id}' has no answer")
+            raise MissingAnswer(question.id)
         if len(values[0]) > self.max_length:
-            raise AnswerError(f"the answer to question '{question.id}' is longer than {self.max_length} characters")
+            raise InvalidAnswer(
+                question.id, f"the answer to question '{question.id}' is longer than {self.max_length} characters"
+            )
         return values[0].strip()
 
     def grade(self, question, answer):
         right = any(answers_match(answer, accepted) for accepted in question.answers)
         return Grade(1.0 if right else 0.0, {"typed": answer})
+
+    def random_guess(self, question):
+        return 0.0  # a typed answer cannot be guessed blindly
 
 
 class Matching(QuestionType):
@@ -286,24 +258,31 @@ class Matching(QuestionType):
     def field(self, question, index: int | None = None) -> str:
         return f"q-{question.id}-{index}" if index is not None else f"q-{question.id}"
 
+    def fields(self, question):
+        return {self.field(question, index) for index in range(len(question.pairs))}
+
     def read_answer(self, question, getlist):
         chosen = []
         for index in range(len(question.pairs)):
             values = getlist(self.field(question, index))
             if len(values) != 1 or not values[0].strip():
-                raise AnswerError(f"question '{question.id}': item {index + 1} is not matched")
+                raise MissingAnswer(question.id, f"question '{question.id}': item {index + 1} is not matched")
             try:
                 picked = int(values[0])
             except ValueError:
-                raise AnswerError(f"question '{question.id}' has an invalid match") from None
+                raise InvalidAnswer(question.id, f"question '{question.id}' has an invalid match") from None
             if not 0 <= picked < len(question.pairs):
-                raise AnswerError(f"question '{question.id}' has no item {picked}")
+                raise InvalidAnswer(question.id, f"question '{question.id}' has no item {picked}")
             chosen.append(picked)
         return chosen
 
     def grade(self, question, answer):
         right = sum(1 for index, picked in enumerate(answer) if picked == index)
         return Grade(round(right / len(question.pairs), 4), {"chosen": list(answer), "right": right})
+
+    def random_guess(self, question):
+        # Each left item matched to a random right item: 1 / n of the pairs right on average.
+        return 1 / len(question.pairs) if question.pairs else None
 
 
 QUESTION_TYPES: dict[str, QuestionType] = {
@@ -370,28 +349,6 @@ def _parse_points(raw: LineDict, qid: str, report: Reporter) -> tuple[str, ...] 
     return tuple(dict.fromkeys(p.strip() for p in points))
 
 
-def grade_quiz(questions: tuple[Question, ...], answers: dict[str, Any]) -> tuple[float, dict[str, Grade]]:
-    """Grade every question; return the percentage score and each question's grade."""
-    grades = {q.id: q.kind.grade(q, answers[q.id]) for q in questions}
-    if not questions:
-        return 100.0, grades
-    percent = 100 * sum(g.score for g in grades.values()) / len(questions)
-    return round(percent, 1), grades
-
-
-def read_answers(questions: tuple[Question, ...], getlist: GetList) -> dict[str, Any]:
-    """Read every question's answer; raise AnswerError listing all problems."""
-    answers, problems = {}, []
-    for question in questions:
-        try:
-            answers[question.id] = question.kind.read_answer(question, getlist)
-        except AnswerError as exc:
-            problems.append(str(exc))
-    if problems:
-        raise AnswerError("; ".join(problems))
-    return answers
-
-
 def presentations(questions: tuple[Question, ...], seed: int) -> dict[str, dict[str, Any]]:
     """Display order of every question for the attempt seeded with ``seed``."""
     rng = random.Random(seed)  # noqa: S311 - shuffling display order, not security  # nosec B311
@@ -400,10 +357,4 @@ def presentations(questions: tuple[Question, ...], seed: int) -> dict[str, dict[
 
 def expected_fields(questions: tuple[Question, ...]) -> set[str]:
     """Every form field name a complete submission of these questions may carry."""
-    names = set()
-    for question in questions:
-        if question.type == Matching.name:
-            names.update(Matching().field(question, i) for i in range(len(question.pairs)))
-        else:
-            names.add(question.kind.field(question))
-    return names
+    return {name for question in questions for name in question.kind.fields(question)}

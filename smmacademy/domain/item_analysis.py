@@ -29,7 +29,6 @@ import math
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import product
 
 # Moodle flags a discriminative efficiency below this as "dubious" ("weak" here).
 WEAK_EFFICIENCY = 15.0
@@ -37,6 +36,14 @@ TOO_EASY_FACILITY = 0.95
 TOO_HARD_FACILITY = 0.05
 HIGH_RANDOM_GUESS = 0.40
 SMALL_SAMPLE = 30
+# A wrong option counts against the key only when this many people chose it, and a
+# negative index only when this many earned and this many missed the full mark.
+MISKEY_MIN_CHOOSERS = 3
+FULL_MARK = 0.999  # as content/questions.py's Grade.correct
+# A negative discrimination index is "likely miskeyed" only when chance explains it
+# poorly: Fisher's z of the correlation below this (one-sided, 5 %). On a short quiz
+# taken by a handful of people a negative correlation is often noise.
+MISKEY_Z = -1.645
 
 LIKELY_MISKEYED = "likely_miskeyed"
 TOO_EASY = "too_easy"
@@ -44,15 +51,7 @@ TOO_HARD = "too_hard"
 WEAK = "weak"
 GUESSABLE = "guessable"
 SMALL_SAMPLE_FLAG = "small_sample"
-
-FLAG_TEXT = {
-    LIKELY_MISKEYED: "Likely miskeyed: people who do well on the rest of the quiz do worse on this question",
-    TOO_EASY: "Too easy: more than 95 % of the marks are earned",
-    TOO_HARD: "Too hard: fewer than 5 % of the marks are earned",
-    WEAK: "Weak: discriminative efficiency below 15 % (Moodle: dubious)",
-    GUESSABLE: "Guessable: a random answer scores more than 40 %",
-    SMALL_SAMPLE_FLAG: "Fewer than 30 attempts: treat these figures as a first hint",
-}
+# Their wording for people lives with the report (services/item_stats.py, translated).
 
 
 @dataclass(frozen=True)
@@ -61,10 +60,15 @@ class Attempt:
 
     ``choices`` maps a question id to the option keys (or matching pairs,
     normalised text answers) the person gave; it feeds the distractor table.
+    ``stale`` names questions answered in an earlier version (another key or
+    wording): their marks count in the attempt's total, as they did in the
+    score, but not in that question's figures, so a fixed key stops being
+    flagged once new answers arrive.
     """
 
     marks: Mapping[str, float]
     choices: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    stale: frozenset[str] = frozenset()
 
     @property
     def total(self) -> float:
@@ -116,33 +120,6 @@ class Analysis:
     questions: tuple[QuestionStats, ...]
 
 
-def random_guess_score(qtype: str, options: int = 0, correct: int = 0, pairs: int = 0) -> float | None:
-    """Expected score of a blind guess, as each question type grades.
-
-    single: one option at random; truefalse: a coin; matching: a random
-    one-to-one assignment (expected share right = 1 / pairs); multiple: every
-    subset of options equally likely, with our partial-credit rule (each right
-    pick earns 1/len(correct), each wrong pick costs the same, never below 0);
-    text: a typed answer cannot be guessed.
-    """
-    if qtype == "single":
-        return 1 / options if options else None
-    if qtype == "truefalse":
-        return 0.5
-    if qtype == "matching":
-        return 1 / pairs if pairs else None
-    if qtype == "text":
-        return 0.0
-    if qtype == "multiple" and options and correct:
-        total = 0.0
-        # The first ``correct`` positions stand for the right options.
-        for picks in product((0, 1), repeat=options):
-            right_picks, wrong_picks = sum(picks[:correct]), sum(picks[correct:])
-            total += max(0.0, (right_picks - wrong_picks) / correct)
-        return total / 2**options
-    return None
-
-
 def _sample_variance(values: Sequence[float]) -> float | None:
     return statistics.variance(values) if len(values) > 1 else None
 
@@ -189,20 +166,47 @@ def _choice_table(question_id: str, answered: list[Attempt], keys: frozenset[str
     return tuple(sorted(rows, key=lambda row: (not row.is_key, -row.count, row.choice)))
 
 
+def clearly_negative(discrimination: float | None, attempts: int) -> bool:
+    """True when a discrimination index (in %) is negative beyond chance (Fisher's z < MISKEY_Z)."""
+    if discrimination is None or discrimination >= 0 or attempts < 4:
+        return False
+    r = max(discrimination / 100, -0.999999)
+    return math.atanh(r) * math.sqrt(attempts - 3) < MISKEY_Z
+
+
+def distractor_beats_key(choices: Sequence[ChoiceStats], rest_sd: float | None) -> bool:
+    """True when a wrong choice's people score clearly higher on the rest than the key's.
+
+    "Clearly": at least MISKEY_MIN_CHOOSERS chose it and the difference of mean
+    rest scores exceeds -MISKEY_Z standard errors (rest SD * sqrt(1/n1 + 1/n2)).
+    """
+    keys = [c for c in choices if c.is_key and c.mean_rest is not None and c.count]
+    if not keys or not rest_sd:
+        return False
+    best = max(keys, key=lambda c: c.mean_rest)
+    return any(
+        not c.is_key
+        and c.mean_rest is not None
+        and c.count >= MISKEY_MIN_CHOOSERS
+        and c.mean_rest - best.mean_rest > -MISKEY_Z * rest_sd * math.sqrt(1 / c.count + 1 / best.count)
+        for c in choices
+    )
+
+
 def _flags(
     attempts: int,
+    split: int,
     facility: float | None,
     discrimination: float | None,
     efficiency: float | None,
     guess: float | None,
-    choices: Sequence[ChoiceStats],
+    miskey_by_choice: bool,
 ) -> tuple[str, ...]:
     flags = []
-    key_rests = [c.mean_rest for c in choices if c.is_key and c.mean_rest is not None]
-    distractor_beats_key = bool(key_rests) and any(
-        not c.is_key and c.mean_rest is not None and c.count and c.mean_rest > max(key_rests) for c in choices
-    )
-    if (discrimination is not None and discrimination < 0) or distractor_beats_key:
+    # One strong person's slip on an easy question makes a large negative index:
+    # the key is suspect only when several people are on each side of it.
+    negative = split >= MISKEY_MIN_CHOOSERS and clearly_negative(discrimination, attempts)
+    if negative or miskey_by_choice:
         flags.append(LIKELY_MISKEYED)
     if facility is not None and facility > TOO_EASY_FACILITY:
         flags.append(TOO_EASY)
@@ -261,7 +265,8 @@ def analyse(
 
     ``question_ids`` fixes the order of the report; ``keys`` names the right
     choices per question (for the distractor table and the miskey check);
-    ``guesses`` gives each question's random-guess score.
+    ``guesses`` gives each question's random-guess score. The quiz's CIC uses
+    every mark (current or stale) that made up the totals.
     """
     attempts = list(attempts)
     keys = keys or {}
@@ -269,13 +274,12 @@ def analyse(
     cores = {}
     sum_of_mark_variance = 0.0
     for qid in question_ids:
-        answered = [a for a in attempts if qid in a.marks]
+        answered = [a for a in attempts if qid in a.marks and qid not in a.stale]
         marks = [a.marks[qid] for a in answered]
         totals = [a.total for a in answered]
         rests = [t - m for t, m in zip(totals, marks, strict=True)]
         cores[qid] = (answered, _question_core(marks, rests, totals))
-        var_mark = cores[qid][1][2]
-        sum_of_mark_variance += var_mark or 0.0
+        sum_of_mark_variance += _sample_variance([a.marks[qid] for a in attempts if qid in a.marks]) or 0.0
 
     # As Moodle: questions whose covariance with the total is negative get no
     # effective weight and are left out of the sum the others are shared of.
@@ -290,7 +294,12 @@ def analyse(
             weight = 100 * math.sqrt(cov_total) / root_sum
         choices = _choice_table(qid, answered, keys.get(qid, frozenset()))
         guess = guesses.get(qid)
-        flags = _flags(len(answered), facility, discrimination, efficiency, guess, choices)
+        full = sum(1 for a in answered if a.marks[qid] >= FULL_MARK)
+        split = min(full, len(answered) - full)
+        rests = [a.total - a.marks[qid] for a in answered]
+        rest_sd = math.sqrt(_sample_variance(rests) or 0.0)
+        by_choice = distractor_beats_key(choices, rest_sd)
+        flags = _flags(len(answered), split, facility, discrimination, efficiency, guess, by_choice)
         results.append(
             QuestionStats(qid, len(answered), facility, sd, guess, discrimination, efficiency, weight, choices, flags)
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import scoring
-from .charts import radar
+from .results import AssessmentResult, radar_for
 
 # The English wording; callers pass the reader's language (a pure module cannot translate).
 DEFAULT_TEXTS = {
@@ -19,6 +19,15 @@ def name_in(wording, kind: str, ident: str, stored: str) -> str:
     """The name of a competency or profile in ``wording`` (a Framework), else the stored one."""
     item = getattr(wording, kind, {}).get(ident) if wording is not None else None
     return item.name if item is not None else stored
+
+
+def snapshot_names(snapshot: dict, wording=None) -> tuple[dict[str, str], dict[str, dict]]:
+    """A snapshot's competency names by id and its profiles with their ``name`` in ``wording``'s language."""
+    labels = {cid: name_in(wording, "competencies", cid, c["name"]) for cid, c in snapshot["competencies"].items()}
+    profiles = {
+        pid: {**p, "name": name_in(wording, "profiles", pid, p["name"])} for pid, p in snapshot["profiles"].items()
+    }
+    return labels, profiles
 
 
 @dataclass
@@ -39,7 +48,7 @@ class Report:
     profile_id: str
     profile_name: str
     fits: list[tuple[str, str, float, str]]  # (id, name, fit, band)
-    best: dict
+    best: scoring.BestFit
     rows: list[CompetencyRow]
     gaps: list[CompetencyRow]
     strengths: list[CompetencyRow]
@@ -48,7 +57,7 @@ class Report:
 
 def build_report(
     snapshot: dict,
-    result: dict,
+    result: AssessmentResult | dict,
     profile_id: str | None,
     modules_for,
     chart_title: str = "",
@@ -64,28 +73,23 @@ def build_report(
     stored (English) ones for the ids it knows.
     """
     words = {**DEFAULT_TEXTS, **(texts or {})}
-    profiles = {
-        pid: {**p, "name": name_in(wording, "profiles", pid, p["name"])} for pid, p in snapshot["profiles"].items()
-    }
+    if not isinstance(result, AssessmentResult):
+        result = AssessmentResult.from_json(result)
+    labels_in_wording, profiles = snapshot_names(snapshot, wording)
     if profile_id not in profiles:
-        profile_id = result["best"]["profile"] or result["best"]["nearest"]
+        profile_id = result.shown_profile
     targets = profiles[profile_id]["targets"]
-    levels = result["levels"]
-    evidence = result.get("evidence", {})
+    levels = result.levels
     rows = []
-    for cid, info in snapshot["competencies"].items():
+    for cid in snapshot["competencies"]:
         target, weight = targets.get(cid, [0, 0])
-        found = evidence.get(cid) or {}
-        level_e = found.get("level")
-        note = found.get("note") or (
-            words["quizzes"] % {"passed": found["passed"], "total": found["total"]}
-            if "passed" in found and found.get("total")
-            else ""
-        )
+        found = result.evidence.get(cid)
+        level_e = found.level if found else None
+        note = found.describe(words["quizzes"]) if found else ""
         rows.append(
             CompetencyRow(
                 cid,
-                name_in(wording, "competencies", cid, info["name"]),
+                labels_in_wording[cid],
                 levels.get(cid),
                 target,
                 weight,
@@ -99,14 +103,9 @@ def build_report(
     by_id = {r.id: r for r in rows}
     gaps = [by_id[e["competency"]] for e in gap_entries if e["competency"] in by_id]
     strengths = [by_id[e["competency"]] for e in strength_entries if e["competency"] in by_id]
-    fits = [(pid, p["name"], result["fits"][pid]["fit"], result["fits"][pid]["band"]) for pid, p in profiles.items()]
+    fits = [(pid, p["name"], result.fits[pid].fit, result.fits[pid].band) for pid, p in profiles.items()]
     names = labels or {}
-    svg = radar(
-        [names.get(r.id, r.name) for r in rows],
-        [
-            (words["target"] % {"profile": profiles[profile_id]["name"]}, [float(r.target) for r in rows], "target"),
-            (words["self"], [r.level or 0.0 for r in rows], "self"),
-        ],
-        title=chart_title,
+    svg = radar_for(
+        result, profiles[profile_id], {r.id: names.get(r.id, r.name) for r in rows}, texts=words, title=chart_title
     )
-    return Report(profile_id, profiles[profile_id]["name"], fits, result["best"], rows, gaps, strengths, svg)
+    return Report(profile_id, profiles[profile_id]["name"], fits, result.best, rows, gaps, strengths, svg)

@@ -1,7 +1,7 @@
 """Forms of the HR blueprint."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from ..forms import BaseForm, fits
@@ -29,6 +29,7 @@ class InviteForm(BaseForm):
     note = TextAreaField(
         _l("Note for HR (optional, not shown to the candidate)"), validators=[Optional(), Length(max=2000)]
     )
+    send_email = BooleanField(_l("Also send the invitation to the candidate from the site, by mail"))
 
 
 class NoteForm(BaseForm):

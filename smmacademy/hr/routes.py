@@ -9,22 +9,20 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import force_locale, format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 from wtforms import SelectChoice
 
 from ..catalog_state import get_catalog, get_framework
 from ..choices import department_choices
-from ..domain.charts import radar
 from ..domain.report import build_report
+from ..domain.results import radar_for
 from ..errors import render_error
-from ..extensions import db
 from ..forms import error_summary
 from ..i18n import language_names, report_texts
-from ..models import Assessment, Candidate, Department
+from ..models import Candidate
 from ..models.candidate import STATUSES
 from ..params import int_args
 from ..security import role_required
-from ..services import candidate_test, candidates
+from ..services import candidate_records, candidate_test, candidates, notifications
 from ..services.csv_export import csv_response
 from ..templating import BAND_LABELS, CANDIDATE_STATUS_LABELS
 from . import bp
@@ -41,7 +39,7 @@ SORTS = {
 
 
 def _candidate(candidate_id: int) -> Candidate:
-    return db.session.get(Candidate, candidate_id) or abort(404)
+    return candidate_records.get(candidate_id) or abort(404)
 
 
 def _profiles():
@@ -49,24 +47,14 @@ def _profiles():
 
 
 def _rows(status: str = "", profile_id: str = ""):
-    listed = db.session.scalars(Candidate.listing(status, profile_id)).all()
-    ids = [c.id for c in listed]
-    results = (
-        {
-            a.candidate_id: a
-            for a in db.session.scalars(
-                select(Assessment).where(Assessment.candidate_id.in_(ids), Assessment.submitted_at.is_not(None))
-            )
-        }
-        if ids
-        else {}
-    )
+    listed = candidate_records.listing(status, profile_id)
+    results = candidate_records.submitted_assessments([c.id for c in listed])
     rows = []
     grace = candidate_test.grace_of(current_app.config)
     for candidate in listed:
         assessment = results.get(candidate.id)
-        fit = assessment.result["fits"].get(candidate.profile_id, {}).get("fit") if assessment else None
-        band = assessment.result["fits"].get(candidate.profile_id, {}).get("band") if assessment else None
+        found = assessment.outcome.fit_for(candidate.profile_id) if assessment else None
+        fit, band = (found.fit, found.band) if found else (None, None)
         expired = candidate_test.time_expired(candidate, grace)
         rows.append({"candidate": candidate, "assessment": assessment, "fit": fit, "band": band, "expired": expired})
     return rows
@@ -157,8 +145,18 @@ def invite():
         except candidates.CandidateError as error:
             flash(str(error), "error")
         else:
+            if form.send_email.data:
+                _send_invitation(candidate, token)
             return _link_issued(candidate, token)
     return render_template("hr/invite.html", form=form), 400 if form.errors else 200
+
+
+def _send_invitation(candidate: Candidate, token: str) -> None:
+    status = notifications.send_invitation(candidate, _invite_link(token), _profiles()[candidate.profile_id].name)
+    if status == "sent":
+        flash(_("The invitation was emailed to %(email)s.", email=candidate.email), "success")
+    else:
+        flash(_("The invitation email is queued and will be sent as soon as the mail server accepts it."), "info")
 
 
 def _link_issued(candidate: Candidate, token: str):
@@ -189,9 +187,7 @@ def _invitation_text(candidate: Candidate, link: str) -> tuple[str, str]:
 def report(candidate_id: int):
     candidate = _candidate(candidate_id)
     catalog = get_catalog()
-    assessment = db.session.scalar(
-        select(Assessment).where(Assessment.candidate_id == candidate.id, Assessment.submitted_at.is_not(None))
-    )
+    assessment = candidate_records.submitted_assessment(candidate)
     report = None
     if assessment is not None:
         report = build_report(
@@ -228,25 +224,24 @@ def compare():
     ids = int_args("ids")[:4]
     if not 2 <= len(set(ids)) <= 4:
         return render_error(400, _("Choose between 2 and 4 candidates to compare."))
-    chosen = db.session.scalars(select(Candidate).where(Candidate.id.in_(ids))).all()
+    chosen = candidate_records.by_ids(ids)
     if len(chosen) != len(set(ids)):
         abort(404)
-    results = {
-        a.candidate_id: a
-        for a in db.session.scalars(
-            select(Assessment).where(Assessment.candidate_id.in_(ids), Assessment.submitted_at.is_not(None))
-        )
-    }
+    results = candidate_records.submitted_assessments(ids)
     framework = get_framework()
-    names = list(framework.competencies)
-    css = ["self", "other", "target", "self"]
-    series = [
-        (c.full_name, [results[c.id].result["levels"].get(cid, 0.0) for cid in names], css[i])
-        for i, c in enumerate(chosen)
-        if c.id in results
-    ]
+    compared = [(c.full_name, results[c.id].outcome) for c in chosen if c.id in results]
     chart = (
-        radar([framework.competencies[c].name for c in names], series, title=_("Candidates compared")) if series else ""
+        radar_for(
+            compared[0][1],
+            None,
+            {cid: c.name for cid, c in framework.competencies.items()},
+            texts=report_texts(),
+            person=compared[0][0],
+            others=compared[1:],
+            title=_("Candidates compared"),
+        )
+        if compared
+        else ""
     )
     return render_template(
         "hr/compare.html", chosen=chosen, results=results, framework=framework, chart=chart, profiles=_profiles()
@@ -260,8 +255,7 @@ def add_note(candidate_id: int):
     form = NoteForm()
     if not form.validate_on_submit():
         return render_error(400, error_summary(form))
-    candidates.log(candidate, current_user, "note", form.text.data.strip())
-    db.session.commit()
+    candidate_records.add_note(candidate, current_user, form.text.data.strip())
     flash(_("Note added."), "success")
     return redirect(url_for("hr.report", candidate_id=candidate.id))
 
@@ -312,7 +306,7 @@ def hire(candidate_id: int):
         return render_error(400, _("Choose a department from the list."))
     if candidate.submitted_at is None:
         return render_error(400, _("Only a candidate who submitted the assessment can be hired here."))
-    department = db.session.get(Department, form.department_id.data) if form.department_id.data else None
+    department = candidate_records.department(form.department_id.data)
     try:
         user, password = candidates.hire(candidate, current_user, get_catalog(), department)
     except candidates.AlreadyDone:

@@ -3,7 +3,9 @@
 from .assessment import Assessment, AssessmentRating
 from .assignment import Assignment
 from .candidate import AuditLog, Candidate, CandidateEvent, LinkAttempt
+from .identity import UserIdentity
 from .learning import Certificate, ModuleProgress, QuizAttempt
+from .notification import NotificationOptOut, OutboxMessage, PasswordResetToken
 from .session import UserSession
 from .user import ROLES, Department, LoginAttempt, User
 
@@ -20,7 +22,11 @@ __all__ = [
     "Department",
     "LoginAttempt",
     "ModuleProgress",
+    "NotificationOptOut",
+    "OutboxMessage",
+    "PasswordResetToken",
     "QuizAttempt",
     "User",
+    "UserIdentity",
     "UserSession",
 ]

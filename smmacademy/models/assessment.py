@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..domain.results import AssessmentResult
 from ..extensions import db
 from .base import UTCDateTime, utcnow
 
@@ -41,6 +42,11 @@ class Assessment(db.Model):
     rating_rows: Mapped[list[AssessmentRating]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True, lazy="selectin", order_by="AssessmentRating.id"
     )
+
+    @property
+    def outcome(self) -> AssessmentResult | None:
+        """The stored result as a typed value (None while a draft)."""
+        return AssessmentResult.from_json(self.result) if self.result else None
 
     @property
     def ratings(self) -> dict[str, int]:

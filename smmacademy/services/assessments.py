@@ -7,7 +7,8 @@ from sqlalchemy import update
 from ..content.catalog import Catalog
 from ..content.framework import Framework
 from ..database import upsert
-from ..domain import scoring
+from ..domain import results, scoring
+from ..domain.results import AssessmentResult
 from ..domain.scoring import N_
 from ..extensions import db
 from ..models import Assessment, AssessmentRating, ModuleProgress, User
@@ -81,24 +82,61 @@ def evidence_from_progress(catalog: Catalog, rows: list[ModuleProgress]) -> dict
     return evidence
 
 
+def finalise(
+    assessment: Assessment,
+    framework: Framework,
+    evidence: dict[str, dict] | None,
+    evidence_source: str | None,
+    now=None,
+) -> AssessmentResult:
+    """Score the assessment's ratings and store the result with its framework snapshot (no commit).
+
+    The one place a submitted assessment is made, for employees and candidates
+    alike; raises RatingError when a statement is not rated.
+    """
+    snapshot = framework.snapshot()
+    result = results.finalise(snapshot, assessment.ratings or {}, evidence, evidence_source)
+    assessment.framework = snapshot
+    assessment.framework_version = framework.version
+    assessment.result = result.to_json()
+    assessment.best_profile = result.best.profile
+    assessment.best_band = result.best.band
+    assessment.submitted_at = now or utcnow()
+    return result
+
+
 def submit(assessment: Assessment, framework: Framework, catalog: Catalog) -> Assessment:
-    """Score a complete draft and freeze it with a framework snapshot and evidence."""
+    """Score a complete draft and freeze it with a framework snapshot and quiz evidence."""
     if assessment.framework_version != framework.version:
         # Ratings of statements that no longer exist are dropped; the person
         # is asked to rate any new statements before submitting.
         known = set(framework.statements)
         assessment.ratings = {k: v for k, v in (assessment.ratings or {}).items() if k in known}
         assessment.framework_version = framework.version
-    snapshot = framework.snapshot()
-    result = scoring.score(snapshot, assessment.ratings or {})
+    evidence, source = None, None
     if assessment.user_id:
         rows = db.session.scalars(ModuleProgress.for_user(assessment.user_id)).all()
-        result["evidence"] = evidence_from_progress(catalog, rows)
-        result["evidence_source"] = "quizzes"
-    assessment.framework = snapshot
-    assessment.result = result
-    assessment.best_profile = result["best"]["profile"]
-    assessment.best_band = result["best"]["band"]
-    assessment.submitted_at = utcnow()
+        evidence, source = evidence_from_progress(catalog, rows), "quizzes"
+    try:
+        finalise(assessment, framework, evidence, source)
+    except scoring.RatingError:
+        db.session.rollback()  # the draft stays as it was, outdated ratings included
+        raise
     db.session.commit()
     return assessment
+
+
+def history(user_id: int | None) -> list[Assessment]:
+    """The person's submitted assessments, newest first."""
+    return list(db.session.scalars(Assessment.history_for(user_id)))
+
+
+def submitted(assessment_id: int) -> Assessment | None:
+    """A submitted assessment by id (None for a draft or an unknown id)."""
+    assessment = db.session.get(Assessment, assessment_id)
+    return assessment if assessment is not None and assessment.submitted_at is not None else None
+
+
+def person_of(assessment: Assessment) -> User | None:
+    """The employee who took the assessment (None for a candidate's)."""
+    return db.session.get(User, assessment.user_id) if assessment.user_id else None

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from ..content.catalog import Catalog
+from ..domain.notifications import ASSIGNMENT
 from ..domain.progress import CourseProgress, course_progress, done_keys, modules_complete
 from ..domain.team import COMPLETE, OVERDUE, assignment_state
 from ..extensions import db
@@ -87,7 +88,10 @@ def assignment_by_id(assignment_id: int) -> Assignment | None:
 
 def update(assignment: Assignment, due: date | None, note: str) -> None:
     """Change an assignment's due date and note."""
+    from .notifications import notify  # notifications builds on the team services
+
     assignment.due_date, assignment.note, assignment.updated_at = due, note, utcnow()
+    notify(ASSIGNMENT, assignment=assignment)
     db.session.commit()
 
 

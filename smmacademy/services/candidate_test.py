@@ -19,13 +19,16 @@ from flask_babel import gettext
 from sqlalchemy import update
 
 from ..content.catalog import Catalog
-from ..content.questions import AnswerError, Question, expected_fields
+from ..content.questions import Question
 from ..content.snapshot import freeze, restore
-from ..domain import scoring
+from ..domain import grading, scoring
+from ..domain.notifications import CANDIDATE_FINISHED
 from ..extensions import db
 from ..models import Assessment, Candidate
 from ..models.base import utcnow
+from . import assessments
 from .candidates import TEST_SIZE, AlreadyDone, CandidateError, log
+from .notifications import notify
 
 DEFAULT_GRACE_SECONDS = 60
 
@@ -68,11 +71,15 @@ def draw_questions(catalog: Catalog, profile_id: str, seed: int, size: int = TES
     return chosen
 
 
-def _freeze_drawn(catalog: Catalog, question_ids: list[str], seed: int) -> list[dict]:
-    """The snapshot of drawn questions that still exist, each with its module's competencies."""
+def _freeze_drawn(catalog: Catalog, question_ids: list[str], seed: int, language: str = "en") -> list[dict]:
+    """The snapshot of drawn questions that still exist, in ``language``, each with its module's competencies."""
     bank = catalog.questions
     drawn = [bank[qid] for qid in question_ids if qid in bank]
-    frozen = freeze(tuple(q for _, q in drawn), seed)
+    # The candidate reads (and is graded on) the wording of the invitation's language; keys are the same.
+    shown = tuple(
+        next(q for q in module.text_for(language).questions if q.id == question.id) for module, question in drawn
+    )
+    frozen = freeze(shown, seed, tuple(q for _, q in drawn))
     for entry, (module, _question) in zip(frozen, drawn, strict=True):
         entry["competencies"] = list(module.competencies)
     return frozen
@@ -101,7 +108,7 @@ def start_test(candidate: Candidate, catalog: Catalog) -> None:
         Candidate.test_started_at.is_(None),
         test_seed=seed,
         test_question_ids=ids,
-        test_snapshot=_freeze_drawn(catalog, ids, seed),
+        test_snapshot=_freeze_drawn(catalog, ids, seed, candidate.language),
         test_started_at=now,
         last_activity_at=now,
     )
@@ -112,7 +119,7 @@ def snapshot_of(candidate: Candidate, catalog: Catalog | None = None) -> list[di
     """The frozen test; tests started before snapshots existed are frozen from the live catalog."""
     if candidate.test_snapshot or catalog is None:
         return candidate.test_snapshot or []
-    return _freeze_drawn(catalog, candidate.test_question_ids or [], candidate.test_seed or 0)
+    return _freeze_drawn(catalog, candidate.test_question_ids or [], candidate.test_seed or 0, candidate.language)
 
 
 def test_questions(candidate: Candidate, catalog: Catalog | None = None):
@@ -161,26 +168,16 @@ def close_if_expired(candidate: Candidate, grace: timedelta, catalog: Catalog | 
     return candidate.test_expired_at is not None
 
 
-def _grade(questions: tuple[Question, ...], field_names: set[str], getlist) -> tuple[dict, dict]:
-    """Answers and grades; blank answers score 0, tampered ones raise CandidateError."""
-    allowed = expected_fields(questions)
-    unknown = sorted(n for n in field_names if n.startswith("q-") and n not in allowed)
-    if unknown:
+def _grade(questions: tuple[Question, ...], field_names: set[str], getlist) -> grading.Submission:
+    """The graded test; blank answers score 0, tampered ones raise CandidateError."""
+    try:
+        return grading.grade_submission(questions, field_names, getlist, grading.BLANK_SCORES_ZERO)
+    except grading.UnknownFields as error:
         raise CandidateError(
-            gettext("The submission contains unknown question field(s): %(names)s.", names=", ".join(unknown[:5]))
-        )
-    answers, grades = {}, {}
-    for question in questions:
-        try:
-            answer = question.kind.read_answer(question, getlist)
-        except AnswerError as error:
-            if "has no answer" in str(error) or "is not matched" in str(error):
-                grades[question.id] = 0.0
-                continue
-            raise CandidateError(gettext("Invalid answer: %(error)s.", error=error)) from None
-        answers[question.id] = answer
-        grades[question.id] = question.kind.grade(question, answer).score
-    return answers, grades
+            gettext("The submission contains unknown question field(s): %(names)s.", names=", ".join(error.names[:5]))
+        ) from None
+    except grading.AnswersRejected as error:
+        raise CandidateError(gettext("Invalid answer: %(error)s.", error=error)) from None
 
 
 def submit_test(candidate: Candidate, catalog: Catalog, field_names: set[str], getlist, grace: timedelta) -> None:
@@ -198,15 +195,19 @@ def submit_test(candidate: Candidate, catalog: Catalog, field_names: set[str], g
         raise TimeExpired(gettext("The time for the knowledge test ran out."))
     frozen = snapshot_of(candidate, catalog)
     questions, _order = restore(frozen)
-    answers, grades = _grade(questions, field_names, getlist)
+    try:
+        graded = _grade(questions, field_names, getlist)
+    except CandidateError:
+        db.session.rollback()
+        raise
     now = utcnow()
     if not _claim(
         candidate,
         Candidate.test_submitted_at.is_(None),
         test_snapshot=frozen,
-        test_answers=answers,
-        test_grades=grades,
-        test_score=round(100 * sum(grades.values()) / len(questions), 1) if questions else 0.0,
+        test_answers=graded.answers,
+        test_grades=graded.scores,
+        test_score=graded.score if questions else 0.0,
         test_submitted_at=now,
         last_activity_at=now,
     ):
@@ -238,22 +239,18 @@ def finish(candidate: Candidate, catalog: Catalog, grace: timedelta) -> None:
     assessment = db.session.scalar(Assessment.for_candidate(candidate.id))
     if assessment is None or candidate.test_submitted_at is None:
         raise CandidateError(gettext("Finish the self-assessment and the knowledge test first."))
-    framework = catalog.framework
-    snapshot = framework.snapshot()
-    result = scoring.score(snapshot, assessment.ratings or {})
-    result["evidence"] = test_evidence(candidate, catalog)
-    result["evidence_source"] = "knowledge test"
     now = utcnow()
+    try:
+        # Scored before the link closes: incomplete ratings raise and leave it open.
+        assessments.finalise(assessment, catalog.framework, test_evidence(candidate, catalog), "knowledge test", now)
+    except scoring.RatingError:
+        db.session.rollback()
+        raise
     if not _claim(
         candidate, Candidate.submitted_at.is_(None), submitted_at=now, status="submitted", last_activity_at=now
     ):
-        db.session.rollback()
+        db.session.rollback()  # also drops the result stored above: the first request's stands
         raise AlreadyDone(gettext("The assessment was already submitted."))
-    assessment.framework = snapshot
-    assessment.framework_version = framework.version
-    assessment.result = result
-    assessment.best_profile = result["best"]["profile"]
-    assessment.best_band = result["best"]["band"]
-    assessment.submitted_at = now
     log(candidate, None, "submitted", "Candidate submitted the assessment")
+    notify(CANDIDATE_FINISHED, candidate=candidate)
     db.session.commit()

@@ -83,9 +83,11 @@ def log(candidate: Candidate, actor: User | None, kind: str, text: str = "") -> 
 class LinkProblem(Exception):
     """Why a link cannot be used: 'unknown', 'expired', 'revoked' or 'used'."""
 
-    def __init__(self, reason: str):
+    def __init__(self, reason: str, language: str | None = None):
         super().__init__(reason)
         self.reason = reason
+        # The invitation's language when the link is known: the page explaining the problem uses it.
+        self.language = language
 
 
 def link_throttled(address: str) -> bool:
@@ -116,11 +118,11 @@ def candidate_for_token(token: str) -> Candidate:
 def check_usable(candidate: Candidate) -> None:
     """Raise LinkProblem when the candidate's current link no longer works."""
     if candidate.submitted_at is not None or candidate.status == "hired":
-        raise LinkProblem("used")
+        raise LinkProblem("used", candidate.language)
     if candidate.token_revoked_at is not None or candidate.token_hash is None:
-        raise LinkProblem("revoked")
+        raise LinkProblem("revoked", candidate.language)
     if candidate.token_expires_at is None or candidate.token_expires_at < utcnow():
-        raise LinkProblem("expired")
+        raise LinkProblem("expired", candidate.language)
 
 
 def touch(candidate: Candidate) -> None:

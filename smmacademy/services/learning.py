@@ -12,20 +12,15 @@ from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..content.catalog import Catalog, Course, Module
-from ..content.questions import (
-    AnswerError,
-    GetList,
-    Question,
-    expected_fields,
-    grade_quiz,
-    presentations,
-    read_answers,
-)
+from ..content.questions import GetList, Question, presentations
 from ..content.snapshot import fits, freeze, restore
+from ..domain import grading
+from ..domain.notifications import CERTIFICATE
 from ..domain.progress import certificate_due, course_progress
 from ..extensions import db
 from ..models import Assessment, Certificate, ModuleProgress, QuizAttempt, User
 from ..models.base import utcnow
+from .notifications import notify
 
 ATTEMPT_SALT = "quiz-attempt"
 ATTEMPT_MAX_AGE = 24 * 3600
@@ -176,25 +171,25 @@ def submit_quiz(
     the database: when the same form arrives twice, even at the same moment on
     different servers, one insert wins and every other request gets the stored
     attempt back. ``shown`` is the wording the learner read (default English);
-    it is frozen into the attempt for its review.
+    it is graded (a text question's accepted answers are per language)
+    and frozen into the attempt for its review.
     """
     stored = existing_attempt(ticket.nonce)
     if stored is not None:
         return stored, False, None
-    unknown = sorted(
-        name for name in field_names if name.startswith("q-") and name not in expected_fields(module.questions)
-    )
-    if unknown:
-        raise SubmissionError(
-            gettext("The submission contains unknown question field(s): %(names)s.", names=", ".join(unknown[:5]))
-        )
     try:
-        answers = read_answers(module.questions, getlist)
-    except AnswerError as error:
+        # Keys are the same in every language (the loader checks it), but a text question's accepted
+        # answers are per language: grade against the wording the learner read.
+        graded = grading.grade_submission(shown or module.questions, field_names, getlist, grading.BLANK_IS_ERROR)
+    except grading.UnknownFields as error:
+        raise SubmissionError(
+            gettext("The submission contains unknown question field(s): %(names)s.", names=", ".join(error.names[:5]))
+        ) from None
+    except grading.AnswersRejected as error:
         raise SubmissionError(
             gettext("The quiz is incomplete or contains invalid answers: %(error)s.", error=error)
         ) from None
-    score, grades = grade_quiz(module.questions, answers)
+    answers, score = graded.answers, graded.score
     passed = score >= module.pass_mark
     frozen = freeze(shown or module.questions, ticket.seed, module.questions)
     for _round in range(2):  # a second round only when the progress row was created in parallel
@@ -207,7 +202,7 @@ def submit_quiz(
                 module_slug=module.slug,
                 seed=ticket.seed,
                 answers=answers,
-                grades={qid: g.score for qid, g in grades.items()},
+                grades=graded.scores,
                 questions=frozen,
                 score=score,
                 pass_mark=module.pass_mark,
@@ -298,6 +293,7 @@ def issue_certificate_if_complete(user: User, course: Course) -> Certificate | N
     except IntegrityError:
         db.session.rollback()
         return None
+    notify(CERTIFICATE, certificate=certificate, commit=True)
     return certificate
 
 

@@ -13,6 +13,7 @@ from ..extensions import db
 from ..models import User
 from ..models.base import utcnow
 from . import throttle
+from .identities import password_allowed
 
 DEFAULT_METHOD = "scrypt"
 
@@ -41,7 +42,7 @@ def verify(user: User | None, password: str) -> bool:
     method = current_app.config.get("PASSWORD_HASH_METHOD", DEFAULT_METHOD)
     stored = user.password_hash if user is not None and user.password_hash else _dummy_hash(method)
     matches = check_password_hash(stored, password)
-    return matches and user is not None and bool(user.password_hash) and user.active
+    return matches and user is not None and bool(user.password_hash) and user.active and password_allowed(user)
 
 
 def limits() -> throttle.Limits:

@@ -9,6 +9,7 @@ from flask_babel import format_date
 from sqlalchemy import and_, case, false, func, literal, or_, select
 
 from ..content.catalog import Catalog
+from ..domain.notifications import ASSIGNMENT
 from ..domain.progress import done_field, required_modules
 from ..domain.team import COMPLETE, DUE_SOON, OVERDUE, MemberFacts, assignment_state, member_status, week_ends
 from ..extensions import db
@@ -17,6 +18,7 @@ from ..models import Assessment, Assignment, ModuleProgress, User
 from ..models.base import utcnow
 from .assignments import assignment_complete
 from .management import branch_ids
+from .notifications import notify
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,7 @@ def done_at_expression(catalog: Catalog):
     return case(*whens, else_=None) if whens else literal(None)
 
 
-def _current_module_filter(catalog: Catalog):
+def current_module_filter(catalog: Catalog):
     """Only progress on modules that still exist, and are not optional, counts toward completion."""
     keys = [f"{c.slug}/{m.slug}" for c in catalog.courses.values() for m in required_modules(c)]
     return _module_key().in_(keys)
@@ -112,7 +114,7 @@ def build_dashboard(catalog: Catalog, scope: Scope, today: date | None = None) -
     today = today or date.today()
     ids = member_ids_query(scope).subquery()
     members = db.session.scalars(select(User).where(User.id.in_(select(ids.c.id))).order_by(User.full_name)).all()
-    current = _current_module_filter(catalog)
+    current = current_module_filter(catalog)
     done = done_expression(catalog)
 
     # 1. Done modules per person and course (current modules only).
@@ -285,16 +287,16 @@ def assign(
             existing.assigned_by_id = assigner.id
             updated += 1
         else:
-            db.session.add(
-                Assignment(
-                    user_id=person.id,
-                    kind=kind,
-                    course_slug=course_slug,
-                    due_date=due,
-                    note=note,
-                    assigned_by_id=assigner.id,
-                )
+            existing = Assignment(
+                user_id=person.id,
+                kind=kind,
+                course_slug=course_slug,
+                due_date=due,
+                note=note,
+                assigned_by_id=assigner.id,
             )
+            db.session.add(existing)
             created += 1
+        notify(ASSIGNMENT, assignment=existing)
     db.session.commit()
     return created, updated

@@ -11,12 +11,13 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from ..catalog_state import get_catalog, get_framework
-from ..domain.charts import bar_chart, line_chart, radar
-from ..domain.report import name_in
+from ..domain.charts import bar_chart, line_chart
+from ..domain.report import snapshot_names
+from ..domain.results import radar_for
 from ..domain.team import STATUSES
 from ..errors import render_error
 from ..forms import error_summary
-from ..i18n import localized, snapshot_profiles
+from ..i18n import localized, report_texts, snapshot_profiles
 from ..models import Assignment, User
 from ..models.assignment import KIND_ASSESSMENT, KIND_COURSE
 from ..params import int_arg
@@ -171,26 +172,16 @@ def member(user_id: int):
     chart = ""
     if history:
         latest = history[0]
-        snapshot = latest.framework
-        profile_id = latest.best_profile or latest.result["best"]["nearest"]
-        names = list(snapshot["competencies"])
-        wording = get_framework()
-        profile_name = name_in(wording, "profiles", profile_id, snapshot["profiles"][profile_id]["name"])
-        chart = radar(
-            [name_in(wording, "competencies", c, snapshot["competencies"][c]["name"]) for c in names],
-            [
-                (
-                    _("%(profile)s target", profile=profile_name),
-                    [float(snapshot["profiles"][profile_id]["targets"][c][0]) for c in names],
-                    "target",
-                ),
-                (person.full_name, [latest.result["levels"].get(c, 0.0) for c in names], "self"),
-            ],
-            title=_(
-                "%(name)s against the %(profile)s profile",
-                name=person.full_name,
-                profile=profile_name,
-            ),
+        result = latest.outcome
+        labels, profiles = snapshot_names(latest.framework, get_framework())
+        profile = profiles[result.shown_profile]
+        chart = radar_for(
+            result,
+            profile,
+            labels,
+            texts=report_texts(),
+            person=person.full_name,
+            title=_("%(name)s against the %(profile)s profile", name=person.full_name, profile=profile["name"]),
         )
     return render_template(
         "team/member.html",

@@ -250,7 +250,15 @@ MAIN_PAGES = {
     ],
     "maria": ["/team/", "/team/assign"],
     "hr": ["/hr/", "/hr/new"],
-    "admin": ["/admin/", "/admin/users/new", "/admin/import", "/admin/departments"],
+    "admin": [
+        "/admin/",
+        "/admin/users/new",
+        "/admin/import",
+        "/admin/departments",
+        "/admin/quality",
+        f"/admin/quality/{SHORT_COURSE.slug}",
+        f"/admin/quality/{SHORT_COURSE.slug}/questions/{SHORT_COURSE.modules[0].questions[0].id}",
+    ],
 }
 
 

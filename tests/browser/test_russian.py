@@ -61,7 +61,8 @@ def test_a_russian_speaker_switches_language_and_takes_the_self_assessment_on_a_
     expect(page.get_by_role("heading", name="Self-assessment results")).to_be_visible()
 
 
-def test_hr_invites_in_russian_and_the_candidate_answers_on_a_phone(server, pages):
+def invite_in_russian(server, pages) -> tuple[Page, str]:
+    """HR, on a Russian phone browser, invites Вера Кандидатова; returns HR's page and the invitation link."""
     password = server.load_demo()
     hr = pages.new("hr", phone=True, bypass_csp=True, locale=RUSSIAN)
     sign_in(hr, server, "hr@demo.smmacademy.local", password, russian=True)
@@ -71,8 +72,12 @@ def test_hr_invites_in_russian_and_the_candidate_answers_on_a_phone(server, page
     hr.get_by_label("Вакансия").select_option(label="Комьюнити-менеджер")
     expect(hr.get_by_label("Язык приглашения и оценки")).to_have_value("ru")
     hr.get_by_role("button", name="Создать ссылку-приглашение").click()
+    return hr, hr.get_by_label("Ссылка-приглашение").input_value()
+
+
+def test_hr_invites_in_russian_and_the_candidate_answers_on_a_phone(server, pages):
+    hr, link = invite_in_russian(server, pages)
     holds_in_russian(hr)
-    link = hr.get_by_label("Ссылка-приглашение").input_value()
 
     candidate = pages.new("candidate", phone=True, bypass_csp=True)  # the candidate's browser is English
     candidate.goto(link)

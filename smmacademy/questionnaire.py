@@ -1,4 +1,7 @@
-"""The questionnaire pages shared by employees (assessment blueprint) and candidates."""
+"""The self-assessment questionnaire pages, shared by the ``assessment`` (employees) and ``candidate`` blueprints.
+
+View helpers only: the ratings are validated and stored by ``services.assessments``.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +10,10 @@ from dataclasses import dataclass
 from flask import abort, request
 from flask_babel import gettext as _
 
-from ..domain import scoring
-from ..i18n import translated
-from ..models import Assessment
-from ..services import assessments
+from .domain import scoring
+from .i18n import translated
+from .models import Assessment
+from .services import assessments
 
 
 def first_open_area(framework, ratings: dict):
