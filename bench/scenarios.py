@@ -37,7 +37,8 @@ def _timed(function, repeat: int) -> float:
 
 def generated_tree(root: Path, modules: int) -> Path:
     """A course tree of ``modules`` modules built from copies of the shipped ones."""
-    shutil.copy(COURSES / "competencies.yml", root / "competencies.yml")
+    for name in ("competencies.yml", "COVERAGE.md"):  # questions name COVERAGE rows
+        shutil.copy(COURSES / name, root / name)
     sources = sorted(COURSES.glob("*/[0-9][0-9]-*.md"))
     per_course = 20
     for index in range(modules):
