@@ -14,7 +14,7 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import load, scenarios
+from . import lighthouse, load, scenarios
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 DEFAULT_PG = "postgresql+psycopg://smm:smm@127.0.0.1:5432/smmacademy_test"
@@ -93,6 +93,29 @@ def load_table(result: dict) -> list[str]:
     return lines
 
 
+def lighthouse_table(results: dict) -> list[str]:
+    """The Markdown of the Lighthouse section."""
+    lines = [
+        "## Browser",
+        "",
+        "Lighthouse (pinned in bench/package.json), mobile profile (simulated slow 4G and CPU), Debian's Chromium, "
+        "signed in as an administrator, against gunicorn on SQLite. Target: performance ≥ 95, accessibility 100.",
+        "",
+        "| page | performance | accessibility | page weight | requests | LCP ms | failed accessibility audits |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for name, row in results.items():
+        if "error" in row:
+            lines.append(f"| {name} ({row['path']}) | — | — | — | — | — | not measured: {row['error']} |")
+            continue
+        lines.append(
+            f"| {name} ({row['path']}) | {row['performance']} | {row['accessibility']} | "
+            f"{row['bytes'] / 1024:.0f} KiB | {row['requests']} | {row['lcp_ms']:.0f} | "
+            f"{', '.join(row['failed_accessibility']) or 'none'} |"
+        )
+    return lines + [""]
+
+
 def load_average() -> str:
     try:
         return " / ".join(Path("/proc/loadavg").read_text().split()[:3])
@@ -125,6 +148,13 @@ def main() -> None:
             loads.append(load.run(args.database_url, steps=steps, step_seconds=args.step_seconds))
         else:
             print("PostgreSQL not reachable: skipping its load run", flush=True)
+
+    audits = None
+    if lighthouse.available():
+        print("lighthouse ...", flush=True)
+        audits = lighthouse.run()
+    else:
+        print("lighthouse not installed (cd bench && npm install): skipping the browser section", flush=True)
 
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False)
     lines = [
@@ -162,6 +192,8 @@ def main() -> None:
         lines += ["## Load", ""]
         for result in loads:
             lines += load_table(result)
+    if audits is not None:
+        lines += lighthouse_table(audits)
     text = "\n".join(lines).replace("{end_load}", load_average())
     RESULTS.write_text(text, encoding="utf-8")
     print(text)
