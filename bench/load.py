@@ -24,6 +24,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 LOCUSTFILE = Path(__file__).resolve().parent / "locustfile.py"
 PASSWORD = "bench-password-123"
 P95_LIMIT_MS = 500
+SIGN_IN = ("login form", "login")  # once a person's day, at the start of a step: reported apart
 WORKERS, THREADS = 4, 4
 
 # Accounts use a cheap scrypt cost so that signing hundreds of people in measures the site, not scrypt;
@@ -161,7 +162,7 @@ class Server:
 
 def run(
     database_url: str | None,
-    steps: tuple[int, ...] = (100, 250, 500, 1000),
+    steps: tuple[int, ...] = (25, 50, 100, 200, 400),
     step_seconds: float = 60,
     stress_seconds: float = 30,
 ) -> dict:
@@ -171,7 +172,12 @@ def run(
     try:
         for users in steps:
             step = server.locust(f"step{users}", users, step_seconds)
-            step["ok"] = step.get("failures", 1) == 0 and step.get("p95_ms", 1e9) < P95_LIMIT_MS
+            pages = {name: row for name, row in step["pages"].items() if name not in SIGN_IN}
+            step["worst_page"], step["worst_p95_ms"] = max(
+                ((name, row["p95_ms"]) for name, row in pages.items()), key=lambda item: item[1], default=("", 1e9)
+            )
+            step["sign_in_p95_ms"] = step["pages"].get("login", {}).get("p95_ms", 0.0)
+            step["ok"] = step.get("failures", 1) == 0 and step["worst_p95_ms"] < P95_LIMIT_MS
             results.append(step)
             if not step["ok"]:
                 break
