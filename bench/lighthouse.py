@@ -61,9 +61,9 @@ def _audit(url: str, cookie: str, out: Path) -> dict:
     return {
         "performance": round(100 * (categories["performance"]["score"] or 0)),
         "accessibility": round(100 * (categories["accessibility"]["score"] or 0)),
-        "bytes": int(audits["total-byte-weight"]["numericValue"]),
+        "bytes": int(audits["total-byte-weight"].get("numericValue", 0)),
         "requests": len(audits.get("network-requests", {}).get("details", {}).get("items", [])),
-        "lcp_ms": audits["largest-contentful-paint"]["numericValue"],
+        "lcp_ms": audits.get("largest-contentful-paint", {}).get("numericValue"),  # absent when nothing painted large
         "failed_accessibility": failed,
     }
 

@@ -95,6 +95,10 @@ def load_table(result: dict) -> list[str]:
     return lines
 
 
+def _ms(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0f}"
+
+
 def lighthouse_table(results: dict) -> list[str]:
     """The Markdown of the Lighthouse section."""
     lines = [
@@ -112,7 +116,8 @@ def lighthouse_table(results: dict) -> list[str]:
             continue
         lines.append(
             f"| {name} ({row['path']}) | {row['performance']} | {row['accessibility']} | "
-            f"{row['bytes'] / 1024:.0f} KiB | {row['requests']} | {row['lcp_ms']:.0f} | "
+            f"{row['bytes'] / 1024:.0f} KiB | {row['requests']} | "
+            f"{_ms(row['lcp_ms'])} | "
             f"{', '.join(row['failed_accessibility']) or 'none'} |"
         )
     return lines + [""]
