@@ -11,7 +11,7 @@ PORT ?= 5000
 
 TEST_DATABASE_URL ?= postgresql+psycopg://smm:smm@127.0.0.1:5432/smmacademy_test
 
-.PHONY: install install-dev translations browser-deps run dev test test-postgres lint check-content messages bench clean
+.PHONY: install install-dev translations browser-deps run dev test test-postgres lint check-content messages bench bench-deps clean
 
 # Runtime only: what the site needs in production.
 $(STAMP): requirements.txt
@@ -79,7 +79,12 @@ messages: $(STAMP)
 	  --project="SMM Academy" --copyright-holder="SMM Academy" --no-wrap -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete --no-wrap
 
-bench: install-dev
+# Lighthouse for the browser section (pinned in bench/package.json, into bench/node_modules).
+bench-deps:
+	@if command -v npm >/dev/null; then cd bench && npm ci --no-audit --no-fund --silent; \
+	else echo "npm not found: make bench skips the Lighthouse section" >&2; fi
+
+bench: install-dev browser-deps bench-deps
 	$(BIN)/python -m bench.run
 
 clean:

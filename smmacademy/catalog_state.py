@@ -17,17 +17,18 @@ EXTENSION_KEY = "smmacademy_catalog"
 class CatalogState:
     """The current catalog plus the signature of the tree it was read from."""
 
-    def __init__(self, root: str):
+    def __init__(self, root: str, cache_dir: str | None = None):
         self.root = root
+        self.cache_dir = cache_dir or None
         self.signature = tree_signature(root)
-        self.catalog: Catalog = load_catalog(root)
+        self.catalog: Catalog = load_catalog(root, cache_dir=self.cache_dir)
 
     def refresh_if_changed(self) -> None:
         """Re-read the tree when a file changed (used in debug mode only)."""
         signature = tree_signature(self.root)
         if signature != self.signature:
             self.signature = signature
-            self.catalog = load_catalog(self.root)
+            self.catalog = load_catalog(self.root, cache_dir=self.cache_dir)
 
 
 def _maintenance_command() -> bool:
@@ -40,7 +41,7 @@ def _maintenance_command() -> bool:
 
 def init_catalog(app: Flask) -> None:
     """Load the catalog once; refuse to start on invalid content outside debug."""
-    state = CatalogState(app.config["SMMACADEMY_COURSES"])
+    state = CatalogState(app.config["SMMACADEMY_COURSES"], app.config.get("CONTENT_CACHE_DIR"))
     tolerated = app.debug or app.config.get("ALLOW_INVALID_CONTENT") or _maintenance_command()
     if state.catalog.errors and not tolerated:
         raise ContentInvalid(state.catalog.errors)

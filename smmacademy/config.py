@@ -98,6 +98,8 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "ENV": "production" if production else "development",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SMMACADEMY_COURSES": env.get("SMMACADEMY_COURSES", str(PROJECT_ROOT / "courses")),
+        # Rendered lessons and parsed front matter, so a restart redoes only edited files ("" = no cache).
+        "CONTENT_CACHE_DIR": env.get("SMMACADEMY_CONTENT_CACHE_DIR", str(instance_path / "content-cache")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,

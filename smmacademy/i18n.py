@@ -11,8 +11,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 from babel import Locale
-from flask import Flask, current_app, g, has_request_context, request
-from flask_babel import get_locale, gettext, refresh
+from flask import Flask, current_app, g, has_app_context, has_request_context, request
+from flask_babel import get_locale, get_translations, gettext, refresh
 from flask_login import current_user
 
 from .extensions import babel
@@ -116,12 +116,36 @@ def report_texts() -> dict[str, str]:
     }
 
 
+def _request_translations():
+    """The request's catalogue, looked up once per request.
+
+    Kept in Flask-Babel's own per-request namespace under the key its ``refresh()``
+    clears, so ``use_language`` still switches the rest of the page.
+    """
+    state = g.get("_flask_babel") if has_app_context() else None
+    cached = getattr(state, "babel_translations", None)
+    if cached is not None:
+        return cached
+    translations = get_translations()  # creates g._flask_babel inside an app context
+    if has_app_context() and g.get("_flask_babel") is not None:
+        g._flask_babel.babel_translations = translations
+    return translations
+
+
 def init_app(app: Flask) -> None:
     """Bind Babel with the locale selector and the project's translations folder."""
     from .config import PROJECT_ROOT
 
     directory = PROJECT_ROOT / "translations"
     babel.init_app(app, locale_selector=select_locale, default_translation_directories=str(directory))
+    # A page calls gettext dozens of times; Flask-Babel looks the catalogue up through g on every call.
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _request_translations().ugettext(s),
+        ngettext=lambda s, p, n: _request_translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: _request_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _request_translations().unpgettext(c, s, p, n),
+    )
     for language in (code for code in app.config["LANGUAGES"] if code != "en"):  # English is the source
         if not (directory / language / "LC_MESSAGES" / "messages.mo").exists():
             # The site still runs, but that language's pages would silently be English.

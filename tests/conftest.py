@@ -102,6 +102,7 @@ def app_config(tmp_path, courses_dir) -> dict:
         # Real scrypt, lower cost: the suite creates hundreds of accounts.
         "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
         "BADGE_KEY_FILE": str(tmp_path / "badge_key.pem"),
+        "CONTENT_CACHE_DIR": str(tmp_path / "content-cache"),
     }
 
 

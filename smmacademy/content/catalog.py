@@ -13,6 +13,7 @@ from .lesson_fields import read_objectives, read_optional, read_takeaways
 from .model import Catalog, Course, CourseText, Module, ModuleText, SearchHit
 from .questions import Question, parse_question
 from .render import render_markdown, word_count
+from .render_cache import RenderCache
 from .yamlfile import LineDict, YamlProblem, load_yaml, split_front_matter
 
 # The data classes are re-exported: callers import everything about the catalog from here.
@@ -38,7 +39,7 @@ DEFAULT_PASS_MARK = 80
 ASSET_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
 
 
-def _read_front_matter(path: Path, report: Reporter):
+def _read_front_matter(path: Path, report: Reporter, parse_yaml=load_yaml):
     """Return (meta, body, body_line) or None after reporting the problem."""
     text = path.read_text(encoding="utf-8")
     parts = split_front_matter(text)
@@ -47,7 +48,7 @@ def _read_front_matter(path: Path, report: Reporter):
         return None
     front, body, body_line = parts
     try:
-        meta = load_yaml(front)
+        meta = parse_yaml(front)
     except YamlProblem as problem:
         report.error(problem.message, problem.line)
         return None
@@ -78,8 +79,11 @@ def _required_text(meta: LineDict, key: str, report: Reporter) -> str:
 
 
 class _Loader:
-    def __init__(self, root: Path, asset_prefix: str):
+    def __init__(self, root: Path, asset_prefix: str, cache_dir: Path | str | None = None):
         self.root = root
+        cache = RenderCache(cache_dir) if cache_dir else None
+        self.render = cache.render if cache else render_markdown
+        self.parse_yaml = cache.load_yaml if cache else load_yaml
         self.asset_prefix = asset_prefix
         self.report = Reporter(root, root)
         self.question_ids: dict[str, str] = {}
@@ -119,7 +123,7 @@ class _Loader:
         if not (folder / "course.md").exists():
             report.error("every course folder needs a course.md with title, summary and audience")
             return None
-        parsed = _read_front_matter(folder / "course.md", report)
+        parsed = _read_front_matter(folder / "course.md", report, self.parse_yaml)
         if parsed is None:
             return None
         meta, body, body_line = parsed
@@ -140,7 +144,7 @@ class _Loader:
                 continue
             seen.add(module.slug)
             modules.append(module)
-        rendered = render_markdown(body)
+        rendered = self.render(body)
         return Course(
             slug=slug,
             number=number,
@@ -158,19 +162,19 @@ class _Loader:
         """The translated course headers beside course.md (course.ru.md): wording only."""
         translations = {}
         for path in sorted(folder.glob("course.??.md")):
-            parsed = _read_front_matter(path, self.report.child(path))
+            parsed = _read_front_matter(path, self.report.child(path), self.parse_yaml)
             if parsed is None:
                 continue
             meta, body, _line = parsed
             report = self.report.child(path, 1)
             title, summary = _required_text(meta, "title", report), _required_text(meta, "summary", report)
-            translations[COURSE_FILE.match(path.name).group(1)] = CourseText(title, summary, render_markdown(body).html)
+            translations[COURSE_FILE.match(path.name).group(1)] = CourseText(title, summary, self.render(body).html)
         return translations
 
     def _module_text(self, path: Path, course_slug: str, competency_ids, original: Module | None):
         """Parse one module file (an original or a translation)."""
         head = self.report.child(path)
-        parsed = _read_front_matter(path, head)
+        parsed = _read_front_matter(path, head, self.parse_yaml)
         if parsed is None:
             return None
         meta, body, body_line = parsed
@@ -197,7 +201,7 @@ class _Loader:
                 self.question_ids[question.id] = str(path.relative_to(self.root.parent))
             self._check_points(question, report)
             questions.append(question)
-        rendered = render_markdown(body, f"{self.asset_prefix}{course_slug}/")
+        rendered = self.render(body, f"{self.asset_prefix}{course_slug}/")
         for image in rendered.images:
             if not (path.parent / image).is_file() or Path(image).suffix.lower() not in ASSET_SUFFIXES:
                 head.error(f"image '{image}' is not an image file beside the module", body_line)
@@ -324,13 +328,17 @@ class _Loader:
                 visit(slug, [slug])
 
 
-def load_catalog(root: Path | str, asset_prefix: str = "/learn/assets/") -> Catalog:
+def load_catalog(
+    root: Path | str, asset_prefix: str = "/learn/assets/", cache_dir: Path | str | None = None
+) -> Catalog:
     """Parse, validate and render the course tree at ``root``.
 
     The returned catalog always has ``errors``; when it is non-empty the
     content is invalid and the site should refuse to start outside debug.
+    With ``cache_dir``, rendered Markdown is read from and written to that
+    folder (render_cache.py), so unchanged lessons are not rendered again.
     """
-    return _Loader(Path(root).resolve(), asset_prefix).load()
+    return _Loader(Path(root).resolve(), asset_prefix, cache_dir).load()
 
 
 def tree_signature(root: Path | str) -> tuple:

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 from dataclasses import dataclass
 
 import markdown
 import nh3
 from markdown.extensions.toc import slugify_unicode
 
+# Bump whenever a change here alters the output: rendered lessons cached on disk
+# (render_cache.py) are keyed by it, so a new version re-renders everything once.
+RENDERER_VERSION = 1
 EXTENSIONS = ["toc", "tables", "fenced_code", "admonition", "sane_lists", "attr_list"]
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em",
@@ -49,6 +53,19 @@ def _flatten(tokens, out):
     return out
 
 
+_local = threading.local()
+
+
+def _markdown() -> markdown.Markdown:
+    """A reset Markdown converter: building one loads every extension, so each thread keeps one."""
+    md = getattr(_local, "markdown", None)
+    if md is None:
+        md = _local.markdown = markdown.Markdown(
+            extensions=EXTENSIONS, extension_configs={"toc": {"toc_depth": "2-3", "slugify": slugify_unicode}}
+        )
+    return md.reset()
+
+
 def render_markdown(source: str, asset_prefix: str = "") -> Rendered:
     """Render trusted-but-sanitised Markdown.
 
@@ -56,9 +73,7 @@ def render_markdown(source: str, asset_prefix: str = "") -> Rendered:
     exist) and prefixed with ``asset_prefix`` so they are served from the
     course folder.
     """
-    md = markdown.Markdown(
-        extensions=EXTENSIONS, extension_configs={"toc": {"toc_depth": "2-3", "slugify": slugify_unicode}}
-    )
+    md = _markdown()
     raw_html = md.convert(source)
     images = []
 

@@ -30,6 +30,11 @@ class _LineLoader(yaml.SafeLoader):
     pass
 
 
+# libyaml's parser is about ten times faster than the pure-Python one and reports the same
+# marks; the pure-Python loader stays for error messages (see load_yaml) and where libyaml is missing.
+_FastLineLoader = type("_FastLineLoader", (yaml.CSafeLoader,), {}) if yaml.__with_libyaml__ else _LineLoader
+
+
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
     loader.flatten_mapping(node)
     result = LineDict()
@@ -50,8 +55,9 @@ def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> LineLis
     return result
 
 
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+for _loader in {_LineLoader, _FastLineLoader}:
+    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
 class YamlProblem(Exception):
@@ -66,7 +72,11 @@ class YamlProblem(Exception):
 def load_yaml(text: str):
     """Parse YAML keeping line numbers; raise :class:`YamlProblem` on bad syntax."""
     try:
-        # _LineLoader subclasses SafeLoader: no arbitrary objects are built.
+        # Both loaders subclass SafeLoader / CSafeLoader: no arbitrary objects are built.
+        return yaml.load(text, Loader=_FastLineLoader)  # noqa: S506  # nosec B506
+    except yaml.YAMLError:
+        pass  # parse again below: the pure-Python loader words errors the way authors have seen them
+    try:
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506  # nosec B506
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

@@ -1,0 +1,60 @@
+"""Work a signed-in request must not repeat: the session look-up and the translation catalogue."""
+
+from __future__ import annotations
+
+from sqlalchemy import event, inspect
+
+from smmacademy import i18n
+from smmacademy.extensions import db
+
+
+def _statements(app, client, url):
+    seen = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        seen.append(" ".join(statement.split()))
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        response = client.get(url)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return response, seen
+
+
+def test_session_and_user_are_loaded_in_one_query(app, client, login_as):
+    login_as("learner")
+    client.get("/courses")  # first view may write progress; measure a plain reload
+    response, statements = _statements(app, client, "/courses")
+    assert response.status_code == 200
+    by_token = [s for s in statements if "user_sessions.token_hash =" in s]
+    assert len(by_token) == 1
+    assert "JOIN users" in by_token[0]  # the user comes joined, not in a second query
+    assert not [s for s in statements if s.startswith("SELECT") and " FROM users " in f"{s} " and s not in by_token]
+    assert not [s for s in statements if s.startswith("UPDATE user_sessions")]  # last_seen is fresh: no write
+
+
+def test_the_token_hash_look_up_uses_a_unique_index(app):
+    inspector = inspect(db.engine)
+    unique = [c["column_names"] for c in inspector.get_unique_constraints("user_sessions")]
+    indexed = [i["column_names"] for i in inspector.get_indexes("user_sessions") if i.get("unique")]
+    assert ["token_hash"] in unique + indexed
+
+
+def test_a_page_looks_its_translation_catalogue_up_once(app, client, login_as, monkeypatch):
+    user = login_as("learner")
+    user.language = "ru"
+    db.session.commit()
+    calls = []
+    original = i18n.get_translations
+
+    def counting():
+        calls.append(1)
+        return original()
+
+    monkeypatch.setattr(i18n, "get_translations", counting)
+    response = client.get("/courses")
+    assert response.status_code == 200
+    assert "Курсы" in response.get_data(as_text=True)  # the template's strings are Russian
+    assert len(calls) == 1
