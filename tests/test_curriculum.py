@@ -466,3 +466,25 @@ def test_russian_single_choice_keys_are_not_given_away_by_length():
     singles = [q for m in RU_MODULES for q in m.texts[RU].questions if q.type == "single"]
     longest = [q.id for q in singles if _key_is_strictly_longest(q)]
     assert len(longest) <= len(singles) / 3, f"the key is the longest option in {longest}"
+
+
+SEEDS = REAL_COURSES.parent.parent / "shared" / "seeds"
+COPIED_RUN = 7  # words in a row shared with a source article count as a copied sentence
+
+
+def _word_runs(text: str, size: int) -> set[tuple[str, ...]]:
+    words = re.findall(r"[а-яёa-z0-9]+", text.lower())
+    return {tuple(words[i : i + size]) for i in range(len(words) - size + 1)}
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="the source articles (../shared/seeds) are not beside this checkout")
+def test_the_russian_edition_copies_no_sentence_from_the_source_articles():
+    sources: set[tuple[str, ...]] = set()
+    for article in SEEDS.glob("0*.txt"):
+        sources |= _word_runs(article.read_text(encoding="utf-8"), COPIED_RUN)
+    copied = {
+        str(path.relative_to(REAL_COURSES)): sorted(" ".join(run) for run in runs)
+        for path in sorted(REAL_COURSES.rglob("*.ru.*"))
+        if (runs := _word_runs(path.read_text(encoding="utf-8"), COPIED_RUN) & sources)
+    }
+    assert copied == {}
