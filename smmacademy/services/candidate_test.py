@@ -28,6 +28,7 @@ from ..models import Assessment, Candidate
 from ..models.base import utcnow
 from . import assessments
 from .candidates import TEST_SIZE, AlreadyDone, CandidateError, log
+from .learning import unknown_fields_message
 from .notifications import notify
 
 DEFAULT_GRACE_SECONDS = 60
@@ -173,9 +174,7 @@ def _grade(questions: tuple[Question, ...], field_names: set[str], getlist) -> g
     try:
         return grading.grade_submission(questions, field_names, getlist, grading.BLANK_SCORES_ZERO)
     except grading.UnknownFields as error:
-        raise CandidateError(
-            gettext("The submission contains unknown question field(s): %(names)s.", names=", ".join(error.names[:5]))
-        ) from None
+        raise CandidateError(unknown_fields_message(error)) from None
     except grading.AnswersRejected as error:
         raise CandidateError(gettext("Invalid answer: %(error)s.", error=error)) from None
 

@@ -156,6 +156,11 @@ def existing_attempt(nonce: str) -> QuizAttempt | None:
     return db.session.scalar(select(QuizAttempt).where(QuizAttempt.nonce == nonce))
 
 
+def unknown_fields_message(error: grading.UnknownFields) -> str:
+    """What to tell someone whose quiz or test form carries fields no question asked for."""
+    return gettext("The submission contains unknown question field(s): %(names)s.", names=", ".join(error.names[:5]))
+
+
 def submit_quiz(
     user: User,
     catalog: Catalog,
@@ -182,9 +187,7 @@ def submit_quiz(
         # answers are per language: grade against the wording the learner read.
         graded = grading.grade_submission(shown or module.questions, field_names, getlist, grading.BLANK_IS_ERROR)
     except grading.UnknownFields as error:
-        raise SubmissionError(
-            gettext("The submission contains unknown question field(s): %(names)s.", names=", ".join(error.names[:5]))
-        ) from None
+        raise SubmissionError(unknown_fields_message(error)) from None
     except grading.AnswersRejected as error:
         raise SubmissionError(
             gettext("The quiz is incomplete or contains invalid answers: %(error)s.", error=error)
