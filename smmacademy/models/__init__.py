@@ -6,6 +6,7 @@ from .candidate import AuditLog, Candidate, CandidateEvent, LinkAttempt
 from .identity import UserIdentity
 from .learning import Certificate, ModuleProgress, QuizAttempt
 from .notification import NotificationOptOut, OutboxMessage, PasswordResetToken
+from .review import AgreedLevel, DevelopmentPlan, PlanItem, ReviewRater, ReviewRating, ReviewRound, TargetRole
 from .session import UserSession
 from .user import ROLES, Department, LoginAttempt, User
 
@@ -14,18 +15,25 @@ __all__ = [
     "Assessment",
     "AssessmentRating",
     "Assignment",
+    "AgreedLevel",
     "AuditLog",
     "Candidate",
     "CandidateEvent",
     "LinkAttempt",
     "Certificate",
     "Department",
+    "DevelopmentPlan",
     "LoginAttempt",
     "ModuleProgress",
     "NotificationOptOut",
     "OutboxMessage",
     "PasswordResetToken",
+    "PlanItem",
     "QuizAttempt",
+    "ReviewRater",
+    "ReviewRating",
+    "ReviewRound",
+    "TargetRole",
     "User",
     "UserIdentity",
     "UserSession",
