@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import contextvars
 import itertools
 import os
 import re
 import shutil
+import stat
 from pathlib import Path
 
 import pytest
-from flask import g
+from flask import has_app_context
+from flask.testing import FlaskClient
 from sqlalchemy import text
 
-from smmacademy import create_app
+from smmacademy import catalog_state, create_app
+from smmacademy.content.catalog import tree_signature
 from smmacademy.extensions import db
 from smmacademy.models import User
 from smmacademy.services import accounts
@@ -81,23 +85,68 @@ def postgres_server(request) -> str | None:
     return url
 
 
-@pytest.fixture
-def courses_dir(tmp_path) -> Path:
-    """A writable copy of the fixture course tree (tests may edit it)."""
-    target = tmp_path / "courses"
+def _copy_course_tree(target: Path) -> Path:
+    """The fixture courses plus the real framework and its translations, copied to ``target``."""
     shutil.copytree(FIXTURE_COURSES, target)
-    for framework in REAL_COURSES.glob("competencies*.yml"):  # the framework and its translations
+    for framework in REAL_COURSES.glob("competencies*.yml"):
         shutil.copy(framework, target / framework.name)
     return target
 
 
+@pytest.fixture(scope="session")
+def shared_courses(tmp_path_factory) -> Path:
+    """One read-only course tree for every test that does not edit content.
+
+    Read-only so that a test writing to it fails loudly instead of changing
+    what the tests after it see; tests that edit content ask for ``courses_dir``.
+    """
+    root = _copy_course_tree(tmp_path_factory.mktemp("shared") / "courses")
+    for path in [root, *root.rglob("*")]:
+        path.chmod(path.stat().st_mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
+    return root
+
+
+@pytest.fixture(scope="session", autouse=True)
+def catalog_loaded_once(shared_courses):
+    """Parse and render each unchanged read-only tree once per session, not once per test.
+
+    Only the shared fixture tree and the real ``courses/`` qualify, and only
+    while their files are unchanged (the key is the tree's signature); a
+    private ``courses_dir`` copy is loaded afresh, as in production.
+    """
+    shared_roots = {shared_courses.resolve(), REAL_COURSES.resolve()}
+    load_catalog = catalog_state.load_catalog
+    loaded: dict[tuple, object] = {}
+
+    def load_once(root, cache_dir=None):
+        if Path(root).resolve() not in shared_roots:
+            return load_catalog(root, cache_dir=cache_dir)
+        key = (str(Path(root).resolve()), tree_signature(root))
+        if key not in loaded:
+            loaded[key] = load_catalog(root, cache_dir=cache_dir)
+        return loaded[key]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(catalog_state, "load_catalog", load_once)
+        yield
+
+
 @pytest.fixture
-def app_config(tmp_path, courses_dir) -> dict:
+def courses_dir(tmp_path) -> Path:
+    """A private, writable copy of the fixture course tree for a test that edits content."""
+    return _copy_course_tree(tmp_path / "courses")
+
+
+@pytest.fixture
+def app_config(request, tmp_path, shared_courses) -> dict:
+    # A test that asks for ``courses_dir`` edits content: its app reads that private copy.
+    editable = "courses_dir" in request.fixturenames
+    courses = request.getfixturevalue("courses_dir") if editable else shared_courses
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key-that-is-long-enough-000",
         "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path),
-        "SMMACADEMY_COURSES": str(courses_dir),
+        "SMMACADEMY_COURSES": str(courses),
         "WTF_CSRF_ENABLED": False,
         # Real scrypt, lower cost: the suite creates hundreds of accounts.
         "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
@@ -106,22 +155,31 @@ def app_config(tmp_path, courses_dir) -> dict:
     }
 
 
+class RequestIsolatedClient(FlaskClient):
+    """A test client whose every request runs in its own application context, as in production.
+
+    The ``app`` fixture keeps a context open so a test body can use the
+    database; Flask would reuse it (and its ``g``, its database session and the
+    user Flask-Login cached there) for every request. Running each request in
+    an empty ``contextvars`` context makes Flask push a fresh one instead.
+    """
+
+    def open(self, *args, **kwargs):
+        if not has_app_context():
+            return contextvars.Context().run(super().open, *args, **kwargs)
+        # What the test wrote must be committed to be seen, as between two real
+        # requests; afterwards the test reads what the request wrote, not its cache.
+        db.session.commit()
+        try:
+            return contextvars.Context().run(super().open, *args, **kwargs)
+        finally:
+            db.session.expire_all()
+
+
 @pytest.fixture
 def app(app_config):
     app = create_app(app_config)
-
-    def isolate_request_globals():
-        # The fixture keeps one app context open so tests can use the database
-        # directly; Flask then reuses it, and its ``g``, for every request. Drop
-        # the user Flask-Login cached there so each request authenticates anew,
-        # as it does in production (first, before any hook looks at the user).
-        g.pop("_login_user", None)
-        # Likewise the interface language Flask-Babel and the candidate flow chose last time.
-        g.pop("_flask_babel", None)
-        g.pop("language", None)
-
-    app.before_request_funcs.setdefault(None, []).insert(0, isolate_request_globals)
-
+    app.test_client_class = RequestIsolatedClient
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
             db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))

@@ -13,7 +13,8 @@ from .test_learn import RIGHT, submit
 RU = {"Accept-Language": "ru"}
 
 
-@pytest.fixture
+# autouse: every test of this module reads the edited tree (the app builds on it).
+@pytest.fixture(autouse=True)
 def courses_dir(courses_dir):
     """The fixture courses with the basics course header and its reading module in Russian."""
     basics = courses_dir / "01-basics"

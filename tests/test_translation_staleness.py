@@ -9,7 +9,8 @@ from smmacademy.content.translations import source_hash, translation_report
 from .conftest import login
 
 
-@pytest.fixture
+# autouse: every test of this module reads the edited tree (the app builds on it).
+@pytest.fixture(autouse=True)
 def courses_dir(courses_dir):
     """Basics: the reading module translated from the current English, the header from an older one."""
     basics = courses_dir / "01-basics"

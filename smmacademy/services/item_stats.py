@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -275,7 +276,12 @@ class _LRU:
         return report
 
 
-_cache = _LRU(CACHE_SIZE)
+CACHE_EXTENSION = "smmacademy_item_stats"
+
+
+def _app_cache() -> _LRU:
+    """This application's cache: it lives and dies with the app, and so with its database."""
+    return current_app.extensions.setdefault(CACHE_EXTENSION, _LRU(CACHE_SIZE))
 
 
 def course_report(
@@ -286,7 +292,7 @@ def course_report(
         raise ValueError(f"unknown population '{population}'")
     # The catalog object is part of the key: a content reload builds a new one.
     key = (id(catalog), *cache_key(course.slug, population, all_attempts))
-    return _cache.get_or_build(key, lambda: _build(catalog, course, population, all_attempts))
+    return _app_cache().get_or_build(key, lambda: _build(catalog, course, population, all_attempts))
 
 
 # --- the one table the page, the CSV and the CLI show --------------------------------
