@@ -22,6 +22,7 @@ from ..models.base import utcnow
 from . import mail, team
 from .assignments import assignment_complete
 from .notifications import digest_key, notify
+from .reviews import queue_review_reminders
 
 
 @dataclass
@@ -147,7 +148,7 @@ def run(now: datetime | None = None) -> dict[str, int]:
     """Queue everything due at ``now`` and send the outbox; returns the figures the command prints."""
     now = now or utcnow()
     today = now.date()
-    queued = queue_assignment_reminders(today) + queue_digests(today)
+    queued = queue_assignment_reminders(today) + queue_review_reminders(today) + queue_digests(today)
     # Messages queued a moment ago carry a later time than ``now``: they go out in this run too.
     sent = mail.deliver_due(max(now, utcnow()))
     return {"new": queued, "sent": sent["sent"], "deferred": sent["queued"], "failed": sent["failed"]}
