@@ -322,3 +322,37 @@ def test_reminders_near_the_due_date_in_the_raters_language(app, client, team):
         select(OutboxMessage).where(OutboxMessage.kind == "review_due_soon", OutboxMessage.recipient == person.email)
     )
     assert reminder.language == "ru" and "завтра" in reminder.subject.lower()
+
+
+def test_hr_sees_reviews_only_of_people_they_manage(app, client, team, make_user):
+    manager, person, _c, _p = team
+    hr_lead = make_user("hr")
+    report = make_user("learner", manager=hr_lead)
+    other_hr = make_user("hr")
+    admin = make_user("admin")
+    login(client, admin)
+    response = client.post("/reviews/start", data={"person": str(report.id), "due_date": DUE})
+    assert response.status_code == 302
+    theirs = db.session.scalar(ReviewRound.for_subject(report.id))
+    assert review_service.entry_for(theirs, hr_lead.id).relation == "manager"  # the line manager rates
+    mine = start_one(client, manager, person)
+    login(client, hr_lead)
+    assert client.get(f"/reviews/{theirs.id}").status_code == 200
+    assert client.get(f"/reviews/{mine.id}").status_code == 403
+    assert client.get("/reviews/rounds").status_code == 403  # HR does not run reviews
+    login(client, other_hr)
+    assert client.get(f"/reviews/{theirs.id}").status_code == 403
+    login(client, person)
+    assert client.get(f"/reviews/{mine.id}").status_code == 200  # the person sees their own results
+
+
+def test_the_results_radar_keeps_every_source_and_its_legend_inside_the_chart(app, client, team):
+    manager, _person, _c, _p = team
+    round_ = _full_round(app, client, team, peer_count=3)
+    login(client, manager)
+    svg = client.get(f"/reviews/{round_.id}").get_data(as_text=True).split("<svg")[1].split("</svg>")[0]
+    for css in ("target", "self-rated", "manager", "peers", "evidence"):
+        assert f'class="series {css}"' in svg
+    width, height = (float(v) for v in svg.split('viewBox="0 0 ')[1].split('"')[0].split())
+    legend_x = [float(part.split('"')[0]) for part in svg.split('class="legend" x="')[1:]]
+    assert max(legend_x) < width - 100 and height > width - 300
