@@ -13,10 +13,11 @@ from sqlalchemy import func, select
 from smmacademy.domain import reviews
 from smmacademy.extensions import db
 from smmacademy.models import AgreedLevel, OutboxMessage, ReviewRater, ReviewRound
+from smmacademy.services import reminders
 from smmacademy.services import reviews as review_service
 
-from .conftest import make_submitted_assessment
 from .conftest import login as sign_in
+from .conftest import make_submitted_assessment
 
 DUE = (date.today() + timedelta(days=14)).isoformat()
 
@@ -93,7 +94,9 @@ def test_peers_must_number_three_to_eight_with_an_inline_message(app, client, te
     manager, person, _c, peers = team
     round_ = start_one(client, manager, person)
     login(client, person)
-    response = client.post(f"/reviews/{round_.id}/peers", data={"peers": [peers[0].id, peers[1].id]}, follow_redirects=True)
+    response = client.post(
+        f"/reviews/{round_.id}/peers", data={"peers": [peers[0].id, peers[1].id]}, follow_redirects=True
+    )
     assert "Choose from 3 to 8 peers (a round would have 2)." in response.get_data(as_text=True)
     response = client.post(f"/reviews/{round_.id}/peers", data={"peers": [person.id, peers[0].id, peers[1].id]})
     assert response.status_code == 302
@@ -316,8 +319,8 @@ def test_reminders_near_the_due_date_in_the_raters_language(app, client, team):
     round_ = db.session.get(ReviewRound, round_.id)
     round_.due_date = date.today() + timedelta(days=1)
     db.session.commit()
-    assert review_service.queue_review_reminders(date.today()) == 2
-    assert review_service.queue_review_reminders(date.today()) == 0  # idempotent
+    assert reminders.queue_review_reminders(date.today()) == 2
+    assert reminders.queue_review_reminders(date.today()) == 0  # idempotent
     reminder = db.session.scalar(
         select(OutboxMessage).where(OutboxMessage.kind == "review_due_soon", OutboxMessage.recipient == person.email)
     )

@@ -21,8 +21,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from . import scoring
-from .text import control_character
 from .scoring import N_
+from .text import control_character
 
 # Fewer submitted peers than this: no peer value is shown anywhere.
 PEER_ANONYMITY_THRESHOLD = 3

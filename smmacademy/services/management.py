@@ -54,7 +54,9 @@ def can_view_review(viewer: User, subject_id: int) -> bool:
 
 def can_run_review(viewer: User, subject_id: int) -> bool:
     """Whether ``viewer`` may start, calibrate and follow a person's reviews: a manager above them, or an admin."""
-    return viewer.id != subject_id and (viewer.role == "admin" or (viewer.role == "manager" and may_manage(viewer, subject_id)))
+    return viewer.id != subject_id and (
+        viewer.role == "admin" or (viewer.role == "manager" and may_manage(viewer, subject_id))
+    )
 
 
 def would_loop(user: User | None, manager: User | None) -> bool:

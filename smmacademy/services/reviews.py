@@ -8,7 +8,7 @@ module owns the queries and the transactions. Public functions other features ca
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import func, select, update
 
@@ -47,9 +47,7 @@ def direct_team(actor: User) -> list[User]:
     """The actor's active direct reports: "the whole team" of a start."""
     return list(
         db.session.scalars(
-            select(User)
-            .where(User.manager_id == actor.id, User.active.is_(True))
-            .order_by(func.lower(User.full_name))
+            select(User).where(User.manager_id == actor.id, User.active.is_(True)).order_by(func.lower(User.full_name))
         )
     )
 
@@ -290,7 +288,12 @@ def calibrate(round_: ReviewRound, actor: User, levels: dict[str, str], notes: d
         raise AlreadyDone(N_("The agreed levels of this review were recorded already."))
     db.session.add_all(
         AgreedLevel(
-            round_id=round_.id, competency_id=cid, level=level, note=clean_notes[cid], agreed_by_id=actor.id, agreed_at=now
+            round_id=round_.id,
+            competency_id=cid,
+            level=level,
+            note=clean_notes[cid],
+            agreed_by_id=actor.id,
+            agreed_at=now,
         )
         for cid, level in clean.items()
     )
@@ -372,7 +375,7 @@ def target_gap(user_id: int, framework: Framework) -> TargetGap:
     return TargetGap(profile_id, source, rules_of_review.target_gaps(levels, targets))
 
 
-# ---------------------------------------------------------------- history and reminders
+# ---------------------------------------------------------------- history
 
 
 def level_history(user_id: int) -> list[tuple[ReviewRound, dict[str, int]]]:
@@ -399,28 +402,3 @@ def latest_changes(user_id: int) -> list[rules_of_review.LevelChange]:
     current_round, current = history[-1]
     previous = history[-2][1] if len(history) > 1 else {}
     return rules_of_review.changes(previous, current, list(current_round.framework["competencies"]))
-
-
-def queue_review_reminders(today: date) -> int:
-    """Queue "due in N days" reminders to raters who have not submitted; returns how many were new."""
-    entries = db.session.execute(
-        select(ReviewRater, ReviewRound)
-        .join(ReviewRound, ReviewRound.id == ReviewRater.round_id)
-        .join(User, User.id == ReviewRater.rater_id)
-        .where(
-            ReviewRound.status == ROUND_OPEN,
-            ReviewRound.due_date.is_not(None),
-            ReviewRound.due_date >= today,
-            ReviewRound.due_date <= today + timedelta(days=rules.REMINDER_DAYS[0]),
-            ReviewRater.submitted_at.is_(None),
-            User.active.is_(True),
-        )
-        .order_by(ReviewRater.id)
-    ).all()
-    queued = 0
-    for entry, round_ in entries:
-        days = rules.reminder_due(round_.due_date, today)
-        if days is not None:
-            queued += len(notify(rules.REVIEW_DUE_SOON, entry=entry, days=days))
-    db.session.commit()
-    return queued
