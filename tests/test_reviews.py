@@ -359,3 +359,35 @@ def test_the_results_radar_keeps_every_source_and_its_legend_inside_the_chart(ap
     width, height = (float(v) for v in svg.split('viewBox="0 0 ')[1].split('"')[0].split())
     legend_x = [float(part.split('"')[0]) for part in svg.split('class="legend" x="')[1:]]
     assert max(legend_x) < width - 100 and height > width - 300
+
+
+def test_parallel_calibrations_record_the_levels_once(app, client, team):
+    manager, person, _c, _p = team
+    round_id = start_one(client, manager, person).id
+    levels = dict.fromkeys(framework(app).competencies, "3")
+    barrier = threading.Barrier(2, timeout=30)
+    outcomes = []
+
+    def calibrate_now(level: str):
+        with app.app_context():
+            actor = db.session.get(type(manager), manager.id)
+            round_ = db.session.get(ReviewRound, round_id)
+            barrier.wait()
+            try:
+                review_service.calibrate(round_, actor, dict.fromkeys(levels, level), {})
+                outcomes.append(level)
+            except review_service.AlreadyDone:
+                outcomes.append("already")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=calibrate_now, args=(level,)) for level in ("2", "4")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes.count("already") == 1
+    [winner] = [o for o in outcomes if o != "already"]
+    db.session.expire_all()
+    assert set(review_service.agreed_levels(person.id).values()) == {int(winner)}
+    assert db.session.scalar(select(func.count(AgreedLevel.id))) == len(levels)
