@@ -49,6 +49,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .hr import bp as hr_bp
     from .learn import bp as learn_bp
     from .main import bp as main_bp
+    from .reviews import bp as reviews_bp
     from .sso import bp as sso_bp
     from .sso import init_app as init_sso
     from .team import bp as team_bp
@@ -59,6 +60,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(learn_bp)
     app.register_blueprint(assessment_bp)
     app.register_blueprint(team_bp)
+    app.register_blueprint(reviews_bp)
     app.register_blueprint(hr_bp)
     app.register_blueprint(candidate_bp)
     app.register_blueprint(badges_bp)

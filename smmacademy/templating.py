@@ -27,6 +27,8 @@ NAVIGATION = (
     ("learn.catalog", _l("Courses"), None, "learn"),
     ("assessment.intro", _l("Self-assessment"), None, "assessment"),
     ("team.dashboard", _l("My team"), ("manager",), "team"),
+    ("reviews.rounds", _l("Reviews"), ("manager",), "reviews"),
+    ("reviews.requests", _l("Review requests"), None, "reviews"),
     ("hr.candidates_list", _l("Candidates"), ("hr",), "hr"),
     ("admin.users", _l("Administration"), ("admin",), "admin"),
 )

@@ -7,7 +7,7 @@ import pytest
 from smmacademy.extensions import db
 from smmacademy.models import Assessment, Assignment, Certificate
 from smmacademy.models.base import utcnow
-from smmacademy.services import candidates
+from smmacademy.services import candidates, reviews
 
 from .conftest import login, make_attempt
 
@@ -18,6 +18,7 @@ PUBLIC = dict.fromkeys(ROLES, 200)
 MANAGERS = {"anonymous": 302, "learner": 403, "manager": 200, "hr": 403, "admin": 200}
 HR_ONLY = {"anonymous": 302, "learner": 403, "manager": 403, "hr": 200, "admin": 200}
 NO_CANDIDATE_SESSION = dict.fromkeys(ROLES, 403)
+SEES_REVIEW = {"anonymous": 302, "learner": 403, "manager": 200, "hr": 403, "admin": 200}
 
 
 def hr_post(allowed: int) -> dict:
@@ -124,6 +125,21 @@ ACCESS = {
         "/team/assignments/{assignment}/withdraw",
         {**MANAGERS, "manager": 302, "admin": 302},
     ),
+    "reviews.requests": ("GET", "/reviews/", ANY_USER),
+    "reviews.rounds": ("GET", "/reviews/rounds", MANAGERS),
+    "reviews.start": ("GET", "/reviews/start", MANAGERS),
+    # The person, their line managers and admins see a round; peers, other learners and HR do not.
+    "reviews.round_page": ("GET", "/reviews/{round}", SEES_REVIEW),
+    "reviews.results_csv": ("GET", "/reviews/{round}.csv", SEES_REVIEW),
+    "reviews.results_json": ("GET", "/reviews/{round}.json", SEES_REVIEW),
+    "reviews.print_results": ("GET", "/reviews/{round}/print", SEES_REVIEW),
+    "reviews.target": ("GET", "/reviews/people/{owner}/target", SEES_REVIEW),
+    # Only the people asked to answer open the form: here the owner's manager.
+    "reviews.rate": ("GET", "/reviews/{round}/rate", {**SEES_REVIEW, "admin": 403}),
+    # No peers chosen: the manager and the admin are sent back with a message.
+    "reviews.peers": ("POST", "/reviews/{round}/peers", {**SEES_REVIEW, "manager": 302, "admin": 302}),
+    # No levels sent: the 400 page says what is missing; nothing is recorded.
+    "reviews.calibrate": ("POST", "/reviews/{round}/calibrate", {**SEES_REVIEW, "manager": 400, "admin": 400}),
     "hr.candidates_list": ("GET", "/hr/", HR_ONLY),
     "hr.export": ("GET", "/hr/export.csv", HR_ONLY),
     "hr.invite": ("GET", "/hr/new", HR_ONLY),
@@ -172,6 +188,7 @@ def world(app, make_user):
     assignment = Assignment(user_id=owner.id, kind="course", course_slug="basics")
     db.session.add_all([attempt, assessment, cert, assignment])
     db.session.commit()
+    [review] = reviews.start_rounds(users["manager"], [owner], framework, None)
     first, _ = candidates.invite(users["hr"], "Cand One", "c1@mail.example", "smm-manager", "", 14, None)
     second, _ = candidates.invite(users["hr"], "Cand Two", "c2@mail.example", "smm-manager", "", 14, None)
     return users, {
@@ -182,6 +199,7 @@ def world(app, make_user):
         "assignment": assignment.id,
         "cand": first.id,
         "cand2": second.id,
+        "round": review.id,
     }
 
 

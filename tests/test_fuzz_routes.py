@@ -20,7 +20,7 @@ from werkzeug.datastructures import MultiDict
 from smmacademy.extensions import db
 from smmacademy.models import Assignment, Certificate, User
 from smmacademy.params import IdConverter
-from smmacademy.services import candidates
+from smmacademy.services import candidates, reviews
 
 from .conftest import login, make_attempt, make_submitted_assessment
 
@@ -92,6 +92,9 @@ FORM_KEYS = [
     "confirm",
     "current",
     "remember",
+    "peers",
+    "person",
+    "profile",
 ]
 QUERY_KEYS = [
     "page",
@@ -153,6 +156,7 @@ def world(app, make_user, client):
     cert = Certificate(code="FUZZ1", user_id=owner.id, course_slug="basics", course_title="Basics", holder_name="O")
     db.session.add_all([assessment, attempt, assignment, cert])
     db.session.commit()
+    [review] = reviews.start_rounds(users["manager"], [owner], framework, None)
     candidate, token = candidates.invite(users["hr"], "Cand One", "c1@mail.example", "smm-manager", "", 14, None)
     clients = {"anonymous": client}
     assert client.get(f"/candidate/invite/{token}").status_code in (200, 302)
@@ -161,11 +165,13 @@ def world(app, make_user, client):
         assert login(clients[role], users[role]).status_code == 302
     catalog = app.extensions["smmacademy_catalog"].catalog
     names = {
-        "ids": [owner.id, assessment.id, attempt.id, assignment.id, candidate.id, 1],
+        "ids": [owner.id, assessment.id, attempt.id, assignment.id, candidate.id, review.id, 1],
         "slugs": ["basics", "advanced", "onboarding", "intro", "reading", "deep", "FUZZ1", "strategy"]
         + [area.id for area in framework.areas],
         "fields": FORM_KEYS
         + [f"r-{sid}" for sid in list(framework.statements)[:6]]
+        + [f"level-{cid}" for cid in list(framework.competencies)[:3]]
+        + [f"note-{cid}" for cid in list(framework.competencies)[:3]]
         + [f"q-{qid}" for qid in list(catalog.questions)[:6]],
     }
     return users, clients, names

@@ -14,6 +14,7 @@ from smmacademy.extensions import db
 from smmacademy.models import Assignment, Candidate, Certificate, OutboxMessage, User
 from smmacademy.models.base import utcnow
 from smmacademy.services import mail, notifications, password_reset, reminders
+from smmacademy.services import reviews as review_service
 
 from .conftest import login
 from .mailserver import html_of, text_of
@@ -331,6 +332,8 @@ def _russian_events(client, make_user) -> dict:
     assert response.status_code == 200, response.get_data(as_text=True)
     candidate = db.session.scalar(select(Candidate).where(Candidate.email == "karina@mail.example"))
     notifications.notify(rules.CANDIDATE_FINISHED, candidate=candidate, commit=True)
+    # A review due tomorrow: the request now, the reminder when reminders.run() goes.
+    review_service.start_rounds(manager, [learner], get_catalog().framework, date.today() + timedelta(days=1))
     return {
         rules.ASSIGNMENT: learner.email,
         rules.DUE_SOON: learner.email,
@@ -341,6 +344,8 @@ def _russian_events(client, make_user) -> dict:
         rules.PASSWORD_RESET: learner.email,
         rules.CANDIDATE_INVITATION: candidate.email,
         rules.CANDIDATE_FINISHED: hr.email,
+        rules.REVIEW_REQUEST: learner.email,
+        rules.REVIEW_DUE_SOON: learner.email,
     }
 
 
@@ -354,6 +359,8 @@ RUSSIAN_SUBJECTS = {
     rules.PASSWORD_RESET: "Сброс пароля",
     rules.CANDIDATE_INVITATION: "Ваша оценка на позицию ",
     rules.CANDIDATE_FINISHED: "Карина Кандидат: оценка завершена",
+    rules.REVIEW_REQUEST: "Ваша оценка: оцените себя",
+    rules.REVIEW_DUE_SOON: "Ваша оценка: оцените себя до завтра",
 }
 RUSSIAN_GREETING = {rules.CANDIDATE_INVITATION: "Здравствуйте, Карина Кандидат!"}
 

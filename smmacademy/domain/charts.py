@@ -65,12 +65,17 @@ def radar(
     for name, values, css in series:
         shape = " ".join(f"{_fmt(x)},{_fmt(y)}" for x, y in (point(i, v) for i, v in enumerate(values)))
         parts.append(f'<polygon class="series {escape(css)}" points="{shape}"><title>{escape(name)}</title></polygon>')
-    legend_y = size - 14
+    # The legend wraps onto more rows (the chart grows) when the series do not fit one line.
+    columns = max(1, int((width - 12) // 190))
+    extra_rows = (len(series) - 1) // columns
     for offset, (name, _, css) in enumerate(series):
-        x = 12 + offset * 190
+        x = 12 + (offset % columns) * 190
+        legend_y = size - 14 + (offset // columns) * 20
         parts.append(f'<rect class="swatch {escape(css)}" x="{x}" y="{legend_y - 10}" width="12" height="12"/>')
         parts.append(f'<text class="legend" x="{x + 18}" y="{legend_y}">{escape(name)}</text>')
     parts.append("</svg>")
+    if extra_rows:
+        parts[0] = parts[0].replace(f"0 0 {width} {size}", f"0 0 {width} {size + 20 * extra_rows}", 1)
     return "".join(parts)
 
 

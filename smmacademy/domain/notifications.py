@@ -17,6 +17,8 @@ CANDIDATE_INVITATION = "candidate_invitation"
 CANDIDATE_FINISHED = "candidate_finished"
 CERTIFICATE = "certificate"
 PASSWORD_RESET = "password_reset"  # noqa: S105  # nosec B105
+REVIEW_REQUEST = "review_request"
+REVIEW_DUE_SOON = "review_due_soon"
 
 # Kinds a person can turn off on their account page, in the order shown there.
 OPTIONAL_KINDS = (ASSIGNMENT, DUE_SOON, OVERDUE, TEAM_OVERDUE, DIGEST, CANDIDATE_FINISHED, CERTIFICATE)
@@ -24,7 +26,9 @@ OPTIONAL_KINDS = (ASSIGNMENT, DUE_SOON, OVERDUE, TEAM_OVERDUE, DIGEST, CANDIDATE
 SECURITY_KINDS = (PASSWORD_RESET,)
 # Sent to people outside the company, who have no account and no preferences.
 EXTERNAL_KINDS = (CANDIDATE_INVITATION,)
-KINDS = OPTIONAL_KINDS + SECURITY_KINDS + EXTERNAL_KINDS
+# Someone is waiting for these answers: asked to review a person, and reminded near the due date.
+REVIEW_KINDS = (REVIEW_REQUEST, REVIEW_DUE_SOON)
+KINDS = OPTIONAL_KINDS + SECURITY_KINDS + EXTERNAL_KINDS + REVIEW_KINDS
 
 # Reminders before a due date: 7 days, then 1 day.
 REMINDER_DAYS = (7, 1)

@@ -147,6 +147,7 @@ def radar_for(
     title: str = "",
     person: str | None = None,
     others: Sequence[tuple[str, AssessmentResult]] = (),
+    sources: Sequence[tuple[str, Mapping[str, float | None], str]] = (),
 ) -> str:
     """SVG radar of ``result`` against ``profile`` (a snapshot profile with a display ``name``).
 
@@ -170,6 +171,8 @@ def radar_for(
         series.append((person or texts["self"], [result.level(cid) for cid in ids], "self"))
     for index, (name, other) in enumerate(others):
         series.append((name, [other.level(cid) for cid in ids], OTHER_SERIES[index % len(OTHER_SERIES)]))
+    for name, levels, css in sources:
+        series.append((name, [float(levels.get(cid) or 0.0) for cid in ids], css))
     if not series:
         return ""
     return radar([labels[cid] for cid in ids], series, title=title)

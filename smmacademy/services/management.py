@@ -43,6 +43,22 @@ def may_manage(viewer: User, person_id: int) -> bool:
     return viewer.role == "admin" or is_in_branch(viewer.id, person_id)
 
 
+def can_view_review(viewer: User, subject_id: int) -> bool:
+    """Whether ``viewer`` may see a person's review results: the person, anyone above them in the line, admins.
+
+    Unlike ``can_view`` the role does not matter: HR sees the reviews of the people they manage, and only those.
+    Peers are not in this rule; they see nothing beyond their own form.
+    """
+    return viewer.id == subject_id or may_manage(viewer, subject_id)
+
+
+def can_run_review(viewer: User, subject_id: int) -> bool:
+    """Whether ``viewer`` may start, calibrate and follow a person's reviews: a manager above them, or an admin."""
+    return viewer.id != subject_id and (
+        viewer.role == "admin" or (viewer.role == "manager" and may_manage(viewer, subject_id))
+    )
+
+
 def would_loop(user: User | None, manager: User | None) -> bool:
     """Whether making ``manager`` the line manager of ``user`` would create a loop."""
     if manager is None or user is None or user.id is None:

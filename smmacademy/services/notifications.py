@@ -19,7 +19,7 @@ from sqlalchemy import delete, select
 from ..catalog_state import get_catalog
 from ..domain import notifications as rules
 from ..extensions import db
-from ..models import Assignment, Candidate, Certificate, NotificationOptOut, User
+from ..models import Assignment, Candidate, Certificate, NotificationOptOut, ReviewRater, ReviewRound, User
 from ..models.assignment import KIND_ASSESSMENT
 from . import mail
 
@@ -180,6 +180,29 @@ def _password_reset(user: User, link: str, token_id: int, minutes: int) -> list[
     return [Envelope(f"password_reset:{token_id}", user.email, user, context)]
 
 
+def _review_facts(entry: ReviewRater) -> dict:
+    """Who is asked, about whom, as which source, by when, and the link to the form."""
+    round_ = db.session.get(ReviewRound, entry.round_id)
+    return {
+        "person": db.session.get(User, entry.rater_id),
+        "subject": db.session.get(User, round_.subject_id),
+        "relation": entry.relation,
+        "due_date": round_.due_date,
+        "link": mail.absolute_url("reviews.rate", round_id=round_.id),
+    }
+
+
+def _review_request(entry: ReviewRater) -> list[Envelope]:
+    facts = _review_facts(entry)
+    return [Envelope(f"review_request:{entry.id}", facts["person"].email, facts["person"], facts)]
+
+
+def _review_due_soon(entry: ReviewRater, days: int) -> list[Envelope]:
+    facts = _review_facts(entry)
+    key = f"review_due{days}:{entry.id}:{facts['due_date']}"
+    return [Envelope(key, facts["person"].email, facts["person"], {**facts, "days": days})]
+
+
 BUILDERS = {
     rules.ASSIGNMENT: _assignment,
     rules.DUE_SOON: _due_soon,
@@ -190,6 +213,8 @@ BUILDERS = {
     rules.CANDIDATE_FINISHED: _candidate_finished,
     rules.CERTIFICATE: _certificate,
     rules.PASSWORD_RESET: _password_reset,
+    rules.REVIEW_REQUEST: _review_request,
+    rules.REVIEW_DUE_SOON: _review_due_soon,
 }
 
 

@@ -1,4 +1,4 @@
-"""``send-reminders``: queue what has fallen due, then send the outbox.
+"""``send-reminders``: queue what has fallen due (assignments, review forms, digests), then send the outbox.
 
 Idempotent by construction: every reminder, overdue notice and digest has an
 event key (assignment and due date, manager and ISO week), so running it every
@@ -17,8 +17,9 @@ from sqlalchemy.orm import aliased
 from ..catalog_state import get_catalog
 from ..domain import notifications as rules
 from ..extensions import db
-from ..models import Assessment, Assignment, Certificate, ModuleProgress, User
+from ..models import Assessment, Assignment, Certificate, ModuleProgress, ReviewRater, ReviewRound, User
 from ..models.base import utcnow
+from ..models.review import ROUND_OPEN
 from . import mail, team
 from .assignments import assignment_complete
 from .notifications import digest_key, notify
@@ -94,6 +95,31 @@ def queue_assignment_reminders(today: date) -> int:
     return queued
 
 
+def queue_review_reminders(today: date) -> int:
+    """Queue "due in N days" reminders to raters who have not submitted; returns how many were new."""
+    entries = db.session.execute(
+        select(ReviewRater, ReviewRound)
+        .join(ReviewRound, ReviewRound.id == ReviewRater.round_id)
+        .join(User, User.id == ReviewRater.rater_id)
+        .where(
+            ReviewRound.status == ROUND_OPEN,
+            ReviewRound.due_date.is_not(None),
+            ReviewRound.due_date >= today,
+            ReviewRound.due_date <= today + timedelta(days=rules.REMINDER_DAYS[0]),
+            ReviewRater.submitted_at.is_(None),
+            User.active.is_(True),
+        )
+        .order_by(ReviewRater.id)
+    ).all()
+    queued = 0
+    for entry, round_ in entries:
+        days = rules.reminder_due(round_.due_date, today)
+        if days is not None:
+            queued += len(notify(rules.REVIEW_DUE_SOON, entry=entry, days=days))
+    db.session.commit()
+    return queued
+
+
 def digest_for(manager: User, today: date) -> DigestSummary:
     """The last seven days of a manager's direct reports."""
     since = datetime.combine(today - timedelta(days=7), datetime.min.time()).replace(tzinfo=utcnow().tzinfo)
@@ -147,7 +173,7 @@ def run(now: datetime | None = None) -> dict[str, int]:
     """Queue everything due at ``now`` and send the outbox; returns the figures the command prints."""
     now = now or utcnow()
     today = now.date()
-    queued = queue_assignment_reminders(today) + queue_digests(today)
+    queued = queue_assignment_reminders(today) + queue_review_reminders(today) + queue_digests(today)
     # Messages queued a moment ago carry a later time than ``now``: they go out in this run too.
     sent = mail.deliver_due(max(now, utcnow()))
     return {"new": queued, "sent": sent["sent"], "deferred": sent["queued"], "failed": sent["failed"]}
