@@ -1,0 +1,27 @@
+"""Forms of the plans blueprint."""
+
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from ..forms import BaseForm
+
+GOAL_LENGTH = 500
+
+
+class ActionForm(BaseForm):
+    """A button that changes a plan's state (build, agree, start, reopen, confirm, remove): CSRF only."""
+
+
+class PlanItemForm(BaseForm):
+    goal = TextAreaField(_l("Goal"), validators=[DataRequired(), Length(max=GOAL_LENGTH)])
+    due_date = DateField(_l("Due date"), validators=[Optional()])
+
+
+class OwnActionForm(BaseForm):
+    goal = TextAreaField(
+        _l("Your own action"),
+        validators=[DataRequired(), Length(max=GOAL_LENGTH)],
+        description=_l("For example: read a book, shadow a colleague, run a small project."),
+    )
+    due_date = DateField(_l("Due date (optional)"), validators=[Optional()])
