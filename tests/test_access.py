@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from smmacademy.extensions import db
-from smmacademy.models import Assessment, Assignment, Certificate
+from smmacademy.models import Assessment, Assignment, Certificate, DevelopmentPlan, PlanItem
 from smmacademy.models.base import utcnow
 from smmacademy.services import candidates
 
@@ -22,6 +22,14 @@ NO_CANDIDATE_SESSION = dict.fromkeys(ROLES, 403)
 
 def hr_post(allowed: int) -> dict:
     return {"anonymous": 302, "learner": 403, "manager": 403, "hr": allowed, "admin": allowed}
+
+
+# The owner's line manager and admins; another learner and HR outside the line do not.
+LINE = {"anonymous": 302, "learner": 403, "manager": 200, "hr": 403, "admin": 200}
+
+
+def line_post(allowed: int) -> dict:
+    return {"anonymous": 302, "learner": 403, "manager": allowed, "hr": 403, "admin": allowed}
 
 
 def admin_post(allowed: int) -> dict:
@@ -124,6 +132,21 @@ ACCESS = {
         "/team/assignments/{assignment}/withdraw",
         {**MANAGERS, "manager": 302, "admin": 302},
     ),
+    # Development plans: the person, managers (or HR) up the line and admins; the world's owner has
+    # a draft plan with a competency item and an own action. The rows run in this order.
+    "plans.mine": ("GET", "/plans/", {**dict.fromkeys(ROLES, 302)}),
+    "plans.person": ("GET", "/plans/people/{owner}", LINE),
+    "plans.export": ("GET", "/plans/{plan}.csv", LINE),
+    "plans.printable": ("GET", "/plans/{plan}/print", LINE),
+    "plans.edit_item": ("POST", "/plans/items/{item}", line_post(400)),
+    "plans.add_action": ("POST", "/plans/{plan}/actions", line_post(400)),
+    "plans.confirm": ("POST", "/plans/items/{own_item}/confirm", line_post(302)),
+    "plans.agree": ("POST", "/plans/{plan}/agree", line_post(302)),
+    "plans.start": ("POST", "/plans/{plan}/start", line_post(302)),
+    "plans.reopen": ("POST", "/plans/{plan}/reopen", line_post(302)),
+    "plans.remove_item": ("POST", "/plans/items/{own_item}/remove", line_post(302)),
+    # No calibrated round in this world: the manager is told so and sent back to the page.
+    "plans.build": ("POST", "/plans/people/{owner}/build", line_post(302)),
     "hr.candidates_list": ("GET", "/hr/", HR_ONLY),
     "hr.export": ("GET", "/hr/export.csv", HR_ONLY),
     "hr.invite": ("GET", "/hr/new", HR_ONLY),
@@ -170,7 +193,10 @@ def world(app, make_user):
     # Withdrawn by the edit/withdraw rows only after every role ran them: the
     # manager's and admin's POSTs redirect, the others are refused.
     assignment = Assignment(user_id=owner.id, kind="course", course_slug="basics")
-    db.session.add_all([attempt, assessment, cert, assignment])
+    item = PlanItem(kind="competency", competency_id="strategy", modules=["basics/intro"], goal="Reach level 5")
+    own_item = PlanItem(kind="own", goal="Read a book", position=1)
+    plan = DevelopmentPlan(user_id=owner.id, profile_id="smm-manager", items=[item, own_item])
+    db.session.add_all([attempt, assessment, cert, assignment, plan])
     db.session.commit()
     first, _ = candidates.invite(users["hr"], "Cand One", "c1@mail.example", "smm-manager", "", 14, None)
     second, _ = candidates.invite(users["hr"], "Cand Two", "c2@mail.example", "smm-manager", "", 14, None)
@@ -180,6 +206,9 @@ def world(app, make_user):
         "assessment": assessment.id,
         "cert": cert.code,
         "assignment": assignment.id,
+        "plan": plan.id,
+        "item": item.id,
+        "own_item": own_item.id,
         "cand": first.id,
         "cand2": second.id,
     }

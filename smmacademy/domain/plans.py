@@ -182,9 +182,7 @@ def due_date(today: date, days: int = DEFAULT_DUE_DAYS) -> date:
     return today + timedelta(days=days)
 
 
-def item_done(
-    kind: str, modules: Iterable[str] | None, done: Iterable[tuple[str, str]], confirmed: bool
-) -> bool:
+def item_done(kind: str, modules: Iterable[str] | None, done: Iterable[tuple[str, str]], confirmed: bool) -> bool:
     """THE "plan item done" rule.
 
     An own action is done when a manager confirmed it. A competency item is

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -63,7 +63,7 @@ def _checked(form=None):
     """Refuse a POST whose form (CSRF included) does not validate, with what is wrong."""
     form = form or ActionForm()
     if not form.validate_on_submit():
-        abort(render_error(400, error_summary(form)))
+        abort(make_response(render_error(400, error_summary(form))))
     return form
 
 
@@ -156,7 +156,9 @@ def start(plan_id: int):
     if plan_service.start(plan):
         flash(_("The plan is in progress."), "success")
     else:
-        flash(_("Only an agreed plan can be started; this one is %(state)s.", state=PLAN_STATE_LABELS[plan.state]), "info")
+        flash(
+            _("Only an agreed plan can be started; this one is %(state)s.", state=PLAN_STATE_LABELS[plan.state]), "info"
+        )
     return _back(plan.user_id)
 
 

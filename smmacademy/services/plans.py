@@ -127,9 +127,7 @@ class BuildOutcome:
     problem: str | None = None
 
 
-def build(
-    viewer: User, person: User, catalog: Catalog, wording, days: int, today: date | None = None
-) -> BuildOutcome:
+def build(viewer: User, person: User, catalog: Catalog, wording, days: int, today: date | None = None) -> BuildOutcome:
     """Build a draft plan from the person's agreed levels against their target profile (exactly once).
 
     ``wording`` is the framework in the builder's language, for the goal texts.
@@ -143,7 +141,9 @@ def build(
     profile_id = target_profile(person.id, framework, levels)
     picked = rules.pick_items(levels, targets_of(framework, profile_id), catalog, learner_of(catalog, person))
     if not picked:
-        return BuildOutcome(None, False, gettext("The agreed levels meet every target of this profile: no gap to plan."))
+        return BuildOutcome(
+            None, False, gettext("The agreed levels meet every target of this profile: no gap to plan.")
+        )
     begin_locked(rows=select(User.id).where(User.id == person.id))
     existing = db.session.scalar(DevelopmentPlan.current_for(person.id))
     if existing is not None:
@@ -201,9 +201,7 @@ def start(plan: DevelopmentPlan) -> bool:
 
 def reopen(plan: DevelopmentPlan) -> bool:
     """Send an agreed or running plan back to draft so its items can change; it must be agreed again."""
-    return _transition(
-        plan, (rules.AGREED, rules.IN_PROGRESS), state=rules.DRAFT, agreed_by_id=None, agreed_at=None
-    )
+    return _transition(plan, (rules.AGREED, rules.IN_PROGRESS), state=rules.DRAFT, agreed_by_id=None, agreed_at=None)
 
 
 def update_item(item: PlanItem, goal: str, due: date | None) -> bool:

@@ -12,9 +12,9 @@ from wtforms import SelectChoice
 
 from ..catalog_state import get_catalog, get_framework
 from ..domain.charts import bar_chart, line_chart
+from ..domain.plans import PLAN_STATUSES
 from ..domain.report import snapshot_names
 from ..domain.results import radar_for
-from ..domain.plans import PLAN_STATUSES
 from ..domain.team import STATUSES
 from ..errors import render_error
 from ..forms import error_summary
