@@ -193,7 +193,7 @@ def world(app, make_user):
     # Withdrawn by the edit/withdraw rows only after every role ran them: the
     # manager's and admin's POSTs redirect, the others are refused.
     assignment = Assignment(user_id=owner.id, kind="course", course_slug="basics")
-    item = PlanItem(kind="competency", competency_id="strategy", modules=["basics/intro"], goal="Reach level 5")
+    item = PlanItem(kind="competency", competency_id="strategy", modules=["basics/intro"], goal="OKR 2027")
     own_item = PlanItem(kind="own", goal="Read a book", position=1)
     plan = DevelopmentPlan(user_id=owner.id, profile_id="smm-manager", items=[item, own_item])
     db.session.add_all([attempt, assessment, cert, assignment, plan])
