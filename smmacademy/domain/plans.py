@@ -9,7 +9,7 @@ Building a plan (:func:`pick_items`), also used for the self-assessment result's
 * Only competencies with a known level and a positive gap to the profile target
   count (a competency without a level is unknown, not zero).
 * They are ranked by weighted gap, ``(target - level) x weight``, biggest first;
-  ties keep the framework order of ``scoring.gaps_and_strengths`` (by id), so the
+  ties are broken by competency id (``scoring.gaps_and_strengths``), so the
   same input always gives the same plan.
 * The cut: the first ``MIN_ITEMS`` (3) always; the 4th and 5th only while their
   weighted gap is at least half the biggest one (a plan stays focused); never

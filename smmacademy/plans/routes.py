@@ -18,7 +18,7 @@ from ..errors import render_error
 from ..forms import error_summary
 from ..i18n import localized
 from ..security import login_required
-from ..services import accounts
+from ..services import accounts, plan_views
 from ..services import plans as plan_service
 from ..services.csv_export import csv_response
 from ..templating import PLAN_STATE_LABELS
@@ -35,28 +35,22 @@ def _person(user_id: int):
     return person
 
 
-def _plan(plan_id: int, lead: bool = False, edit: bool = False):
-    """The plan, or 404; 403 unless the viewer may see it (``lead``: lead it; ``edit``: edit it)."""
+def _plan(plan_id: int, action: str = "view"):
+    """The plan, or 404; 403 unless the viewer may ``view``, ``edit`` or ``lead`` it (services.plans.may)."""
     plan = plan_service.plan_by_id(plan_id)
     if plan is None:
         abort(404)
-    allowed = (
-        plan_service.can_lead_plan(current_user, plan.user_id)
-        if lead
-        else plan_service.can_edit_plan(current_user, plan)
-        if edit
-        else plan_service.can_view_plan(current_user, plan.user_id)
-    )
-    if not allowed:
+    if not plan_service.may(current_user, plan, action):
         abort(403)
     return plan
 
 
-def _item(item_id: int, lead: bool = False):
+def _item(item_id: int, action: str = "edit"):
+    """An item and its plan, or 404; 403 unless the viewer may ``edit`` (or ``lead``) the plan."""
     item = plan_service.item_by_id(item_id)
     if item is None:
         abort(404)
-    return item, _plan(item.plan_id, lead=lead, edit=not lead)
+    return item, _plan(item.plan_id, action)
 
 
 def _checked(form=None):
@@ -85,8 +79,8 @@ def _page_context(person, plan=None):
     return {
         "person": person,
         "plan": plan,
-        "items": plan_service.item_views(catalog, plan) if plan else [],
-        "status": plan_service.plan_status_of(plan),
+        "items": plan_views.item_views(catalog, plan) if plan else [],
+        "status": plan_views.plan_status_of(plan),
         "profile": framework.profiles.get(plan.profile_id) if plan and framework else None,
         "competencies": framework.competencies if framework else {},
         "catalog": catalog,
@@ -137,7 +131,7 @@ def build(user_id: int):
 @bp.route("/<int:plan_id>/agree", methods=["POST"])
 @login_required
 def agree(plan_id: int):
-    plan = _plan(plan_id, lead=True)
+    plan = _plan(plan_id, "lead")
     _checked()
     if not plan.items:
         return render_error(400, _("A plan without items cannot be agreed."))
@@ -151,7 +145,7 @@ def agree(plan_id: int):
 @bp.route("/<int:plan_id>/start", methods=["POST"])
 @login_required
 def start(plan_id: int):
-    plan = _plan(plan_id, edit=True)
+    plan = _plan(plan_id, "edit")
     _checked()
     if plan_service.start(plan):
         flash(_("The plan is in progress."), "success")
@@ -165,7 +159,7 @@ def start(plan_id: int):
 @bp.route("/<int:plan_id>/reopen", methods=["POST"])
 @login_required
 def reopen(plan_id: int):
-    plan = _plan(plan_id, lead=True)
+    plan = _plan(plan_id, "lead")
     _checked()
     if plan_service.reopen(plan):
         flash(_("The plan is a draft again: change it, then agree it again."), "success")
@@ -199,7 +193,7 @@ def remove_item(item_id: int):
 @bp.route("/<int:plan_id>/actions", methods=["POST"])
 @login_required
 def add_action(plan_id: int):
-    plan = _plan(plan_id, edit=True)
+    plan = _plan(plan_id, "edit")
     form = _checked(OwnActionForm())
     if plan_service.add_own(current_user, plan, form.goal.data.strip(), form.due_date.data) is None:
         return render_error(409, _("The plan is done: it takes no more actions."))
@@ -210,7 +204,7 @@ def add_action(plan_id: int):
 @bp.route("/items/<int:item_id>/confirm", methods=["POST"])
 @login_required
 def confirm(item_id: int):
-    item, plan = _item(item_id, lead=True)
+    item, plan = _item(item_id, "lead")
     _checked()
     if not rules.needs_confirmation(item.kind, item.modules):
         return render_error(400, _("This item completes itself when its modules are passed."))

@@ -20,7 +20,7 @@ from ..models.base import utcnow
 from .assignments import assignment_complete
 from .management import branch_ids
 from .notifications import notify
-from .plans import statuses_for as plan_statuses
+from .plan_views import statuses_for as plan_statuses
 
 
 @dataclass(frozen=True)

@@ -42,9 +42,7 @@ def calibrate(server, tmp_path, email: str, manager_email: str) -> None:
         db.engine.dispose()
 
 
-def test_manager_builds_and_agrees_a_plan_the_learner_completes_an_item_the_dashboard_shows_it(
-    server, pages, tmp_path
-):
+def test_manager_builds_and_agrees_a_plan_the_learner_completes_an_item_the_dashboard_shows_it(server, pages, tmp_path):
     password = server.load_demo()
     calibrate(server, tmp_path, "ivan@demo.smmacademy.local", "maria@demo.smmacademy.local")
 
