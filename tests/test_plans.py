@@ -132,6 +132,9 @@ def test_the_person_edits_a_draft_but_not_an_agreed_plan_until_it_is_reopened(cl
     assert [(i.goal, i.due_date) for i in plan.items][1] == ("Map two processes", due)
     assert len(plan.items) == 2
     assert client.post(f"/plans/items/{item.id}", data={"goal": ""}).status_code == 400
+    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    refused = client.post(f"/plans/items/{item.id}", data={"goal": "Late", "due_date": yesterday})
+    assert refused.status_code == 400 and "The due date is in the past." in refused.get_data(as_text=True)
 
     login(client, boss)
     client.post(f"/plans/{plan.id}/agree")
