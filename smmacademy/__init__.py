@@ -49,6 +49,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .hr import bp as hr_bp
     from .learn import bp as learn_bp
     from .main import bp as main_bp
+    from .plans import bp as plans_bp
     from .reviews import bp as reviews_bp
     from .sso import bp as sso_bp
     from .sso import init_app as init_sso
@@ -66,6 +67,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(badges_bp)
     app.register_blueprint(exports_bp)
     app.register_blueprint(sso_bp)
+    app.register_blueprint(plans_bp)
     init_sso(app)
 
     from .cli import register_cli

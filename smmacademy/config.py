@@ -121,6 +121,8 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "REMEMBER_DAYS": int(env.get("SMMACADEMY_REMEMBER_DAYS", "30")),
         "SESSION_TOUCH_SECONDS": 300,
         "CANDIDATE_INVITE_DAYS": int(env.get("SMMACADEMY_INVITE_DAYS", "14")),
+        # Days from building a development plan to its items' suggested due date.
+        "PLAN_DUE_DAYS": int(env.get("SMMACADEMY_PLAN_DUE_DAYS", "90")),
         "CANDIDATE_RETENTION_DAYS": int(env.get("SMMACADEMY_RETENTION_DAYS", "180")),
         # Seconds a timed knowledge test still accepts answers after its deadline (network delay).
         "CANDIDATE_TIME_GRACE_SECONDS": int(env.get("SMMACADEMY_TIME_GRACE_SECONDS", "60")),

@@ -82,6 +82,21 @@ TEAM_STATUS_LABELS = {
     "inactive": _l("Inactive 30 days"),
 }
 
+# Development plan states (domain.plans) and the team dashboard's plan column (domain.plans.plan_status).
+PLAN_STATE_LABELS = {
+    "draft": _l("Draft"),
+    "agreed": _l("Agreed"),
+    "in_progress": _l("In progress"),
+    "done": _l("Done"),
+}
+PLAN_STATUS_LABELS = {
+    "on_track": _l("On track"),
+    "behind": _l("Behind"),
+    "draft": _l("Draft, not agreed"),
+    "done": _l("Done"),
+    "no_plan": _l("No plan"),
+}
+
 # Display names of domain.team assignment states (computed in services/assignments, never in templates).
 ASSIGNMENT_STATE_LABELS = {
     "complete": _l("Done"),
@@ -155,6 +170,7 @@ def init_app(app: Flask) -> None:
             "language_names": language_names(),
             "candidate_status_labels": CANDIDATE_STATUS_LABELS,
             "status_labels": TEAM_STATUS_LABELS,
+            "plan_status_labels": PLAN_STATUS_LABELS,
             "assignment_state_labels": ASSIGNMENT_STATE_LABELS,
             "band_labels": BAND_LABELS,
             "candidate_event_labels": CANDIDATE_EVENT_LABELS,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from smmacademy.extensions import db
-from smmacademy.models import Assessment, Assignment, Certificate
+from smmacademy.models import Assessment, Assignment, Certificate, DevelopmentPlan, PlanItem
 from smmacademy.models.base import utcnow
 from smmacademy.services import candidates, reviews
 
@@ -23,6 +23,14 @@ SEES_REVIEW = {"anonymous": 302, "learner": 403, "manager": 200, "hr": 403, "adm
 
 def hr_post(allowed: int) -> dict:
     return {"anonymous": 302, "learner": 403, "manager": 403, "hr": allowed, "admin": allowed}
+
+
+# The owner's line manager and admins; another learner and HR outside the line do not.
+LINE = {"anonymous": 302, "learner": 403, "manager": 200, "hr": 403, "admin": 200}
+
+
+def line_post(allowed: int) -> dict:
+    return {"anonymous": 302, "learner": 403, "manager": allowed, "hr": 403, "admin": allowed}
 
 
 def admin_post(allowed: int) -> dict:
@@ -140,6 +148,21 @@ ACCESS = {
     "reviews.peers": ("POST", "/reviews/{round}/peers", {**SEES_REVIEW, "manager": 302, "admin": 302}),
     # No levels sent: the 400 page says what is missing; nothing is recorded.
     "reviews.calibrate": ("POST", "/reviews/{round}/calibrate", {**SEES_REVIEW, "manager": 400, "admin": 400}),
+    # Development plans: the person, managers (or HR) up the line and admins; the world's owner has
+    # a draft plan with a competency item and an own action. The rows run in this order.
+    "plans.mine": ("GET", "/plans/", {**dict.fromkeys(ROLES, 302)}),
+    "plans.person": ("GET", "/plans/people/{owner}", LINE),
+    "plans.export": ("GET", "/plans/{plan}.csv", LINE),
+    "plans.printable": ("GET", "/plans/{plan}/print", LINE),
+    "plans.edit_item": ("POST", "/plans/items/{item}", line_post(400)),
+    "plans.add_action": ("POST", "/plans/{plan}/actions", line_post(400)),
+    "plans.confirm": ("POST", "/plans/items/{own_item}/confirm", line_post(302)),
+    "plans.agree": ("POST", "/plans/{plan}/agree", line_post(302)),
+    "plans.start": ("POST", "/plans/{plan}/start", line_post(302)),
+    "plans.reopen": ("POST", "/plans/{plan}/reopen", line_post(302)),
+    "plans.remove_item": ("POST", "/plans/items/{own_item}/remove", line_post(302)),
+    # No calibrated round in this world: the manager is told so and sent back to the page.
+    "plans.build": ("POST", "/plans/people/{owner}/build", line_post(302)),
     "hr.candidates_list": ("GET", "/hr/", HR_ONLY),
     "hr.export": ("GET", "/hr/export.csv", HR_ONLY),
     "hr.invite": ("GET", "/hr/new", HR_ONLY),
@@ -186,7 +209,10 @@ def world(app, make_user):
     # Withdrawn by the edit/withdraw rows only after every role ran them: the
     # manager's and admin's POSTs redirect, the others are refused.
     assignment = Assignment(user_id=owner.id, kind="course", course_slug="basics")
-    db.session.add_all([attempt, assessment, cert, assignment])
+    item = PlanItem(kind="competency", competency_id="strategy", modules=["basics/intro"], goal="OKR 2027")
+    own_item = PlanItem(kind="own", goal="Read a book", position=1)
+    plan = DevelopmentPlan(user_id=owner.id, profile_id="smm-manager", items=[item, own_item])
+    db.session.add_all([attempt, assessment, cert, assignment, plan])
     db.session.commit()
     [review] = reviews.start_rounds(users["manager"], [owner], framework, None)
     first, _ = candidates.invite(users["hr"], "Cand One", "c1@mail.example", "smm-manager", "", 14, None)
@@ -197,6 +223,9 @@ def world(app, make_user):
         "assessment": assessment.id,
         "cert": cert.code,
         "assignment": assignment.id,
+        "plan": plan.id,
+        "item": item.id,
+        "own_item": own_item.id,
         "cand": first.id,
         "cand2": second.id,
         "round": review.id,

@@ -14,7 +14,7 @@ from wtforms.validators import Length
 import smmacademy
 from smmacademy.extensions import db
 from smmacademy.forms import BaseForm
-from smmacademy.models import Assignment, Candidate, CandidateEvent, Certificate, Department, User
+from smmacademy.models import Assignment, Candidate, CandidateEvent, Certificate, Department, PlanItem, User
 
 # (form class, field) -> the column the view writes the value to. A new text field
 # must be listed here or in NOT_STORED, so nobody adds one without thinking of its column.
@@ -33,6 +33,8 @@ WRITES = {
     ("AssignForm", "note"): Assignment.note,
     ("EditAssignmentForm", "note"): Assignment.note,
     ("RevokeForm", "reason"): Certificate.revocation_reason,
+    ("PlanItemForm", "goal"): PlanItem.goal,
+    ("OwnActionForm", "goal"): PlanItem.goal,
 }
 # Text fields whose value is not stored as typed, with the column it is compared to.
 COMPARED = {("LoginForm", "email"): User.email, ("ForgotPasswordForm", "email"): User.email}

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
 from smmacademy.extensions import db
-from smmacademy.models import Assignment, Certificate, User
+from smmacademy.models import Assignment, Certificate, DevelopmentPlan, PlanItem, User
 from smmacademy.params import IdConverter
 from smmacademy.services import candidates, reviews
 
@@ -154,7 +154,15 @@ def world(app, make_user, client):
     attempt = make_attempt(owner.id, "fuzz-1")
     assignment = Assignment(user_id=owner.id, kind="course", course_slug="basics")
     cert = Certificate(code="FUZZ1", user_id=owner.id, course_slug="basics", course_title="Basics", holder_name="O")
-    db.session.add_all([assessment, attempt, assignment, cert])
+    plan = DevelopmentPlan(
+        user_id=owner.id,
+        profile_id="smm-manager",
+        items=[
+            PlanItem(kind="competency", competency_id="strategy", modules=["basics/intro"], goal="Reach level 5"),
+            PlanItem(kind="own", goal="Read a book", position=1),
+        ],
+    )
+    db.session.add_all([assessment, attempt, assignment, cert, plan])
     db.session.commit()
     [review] = reviews.start_rounds(users["manager"], [owner], framework, None)
     candidate, token = candidates.invite(users["hr"], "Cand One", "c1@mail.example", "smm-manager", "", 14, None)
@@ -165,7 +173,17 @@ def world(app, make_user, client):
         assert login(clients[role], users[role]).status_code == 302
     catalog = app.extensions["smmacademy_catalog"].catalog
     names = {
-        "ids": [owner.id, assessment.id, attempt.id, assignment.id, candidate.id, review.id, 1],
+        "ids": [
+            owner.id,
+            assessment.id,
+            attempt.id,
+            assignment.id,
+            candidate.id,
+            plan.id,
+            *[i.id for i in plan.items],
+            review.id,
+            1,
+        ],
         "slugs": ["basics", "advanced", "onboarding", "intro", "reading", "deep", "FUZZ1", "strategy"]
         + [area.id for area in framework.areas],
         "fields": FORM_KEYS

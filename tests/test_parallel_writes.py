@@ -24,13 +24,16 @@ from smmacademy.models import (
     AssessmentRating,
     Candidate,
     CandidateEvent,
+    DevelopmentPlan,
     ModuleProgress,
+    PlanItem,
     QuizAttempt,
     User,
 )
 from smmacademy.services import accounts, assessments, candidate_test, candidates
 
 from .live import SECRET_KEY, Browser, reset_postgres, start_server
+from .plan_factories import make_calibrated_round
 
 PASSWORD = "a-long-password-for-parallel"
 
@@ -214,3 +217,33 @@ def test_hire_sent_ten_times_in_parallel_creates_one_account_and_no_500(site):
     assert accounts_made == 1
     db.session.refresh(candidate)
     assert candidate.status == "hired" and candidate.hired_user_id is not None
+
+
+def test_a_plan_built_agreed_and_given_an_action_ten_times_in_parallel_is_stored_once(site):
+    server, app = site
+    boss = person("manager", "plan-boss@example.com")
+    member = accounts.create_user("plan-member@example.com", "Plan Member", "learner", PASSWORD, manager=boss)
+    make_calibrated_round(app, member, boss, {"seo-search": 1, "creativity": 2})
+    manager = signed_in(server, boss)
+    csrf = manager.csrf(f"{server.url}/team/assign")
+    build_url = f"{server.url}/plans/people/{member.id}/build"
+
+    built = at_once(10, lambda: manager.post(build_url, {"csrf_token": csrf}))
+
+    assert [r.status for r in built] == [302] * 10, [r.body[:300] for r in built if r.status != 302]
+    db.session.commit()  # a fresh snapshot of what the server wrote
+    plans = db.session.scalars(select(DevelopmentPlan).where(DevelopmentPlan.user_id == member.id)).all()
+    assert len(plans) == 1 and len(plans[0].items) == 2
+    plan_url = f"{server.url}/plans/{plans[0].id}"
+    agreed = at_once(10, lambda: manager.post(plan_url + "/agree", {"csrf_token": csrf}))
+    assert [r.status for r in agreed] == [302] * 10
+    learner = signed_in(server, member)
+    own = {"csrf_token": learner.csrf(f"{server.url}/plans/people/{member.id}"), "goal": "Shadow a colleague"}
+
+    added = at_once(10, lambda: learner.post(plan_url + "/actions", own))
+
+    assert [r.status for r in added] == [302] * 10, [r.body[:300] for r in added if r.status != 302]
+    db.session.commit()
+    items = db.session.scalars(select(PlanItem).where(PlanItem.plan_id == plans[0].id)).all()
+    assert [i.kind for i in items].count("own") == 1
+    assert db.session.scalar(select(DevelopmentPlan.state).where(DevelopmentPlan.id == plans[0].id)) == "agreed"

@@ -14,7 +14,7 @@ from ..i18n import report_texts, translated
 from ..models import Assessment
 from ..questionnaire import area_page, first_open_area, rated_share, save_posted_ratings
 from ..security import login_required
-from ..services import assessments, management
+from ..services import assessments, management, plans
 from ..services.csv_export import csv_response
 from ..templating import BAND_LABELS
 from . import bp
@@ -124,8 +124,16 @@ def _viewable(assessment_id: int) -> Assessment:
     return assessment
 
 
-def _modules_for(competency_id: str):
-    return get_catalog().modules_for_competency(competency_id)
+def _no_modules(_competency_id: str) -> tuple:
+    """Modules per gap come from the plan-building rule (``start_with``), not from every tagged module."""
+    return ()
+
+
+def _start_with(assessment: Assessment, person, report) -> dict:
+    """The few modules to start with per competency, by the development plan's rule (domain.plans)."""
+    targets = assessment.framework["profiles"][report.profile_id]["targets"]
+    picked = plans.recommendations(get_catalog(), person, assessment.outcome.levels, targets)
+    return {entry.competency_id: entry.modules for entry in picked}
 
 
 @bp.route("/results/<int:assessment_id>")
@@ -136,12 +144,13 @@ def result(assessment_id: int):
         assessment.framework,
         assessment.result,
         request.args.get("profile"),
-        _modules_for,
+        _no_modules,
         chart_title=_("Self-rating against the profile's targets"),
         texts=report_texts(),
         wording=get_framework(),
     )
     person = assessments.person_of(assessment)
+    start_with = _start_with(assessment, person, report)
     history = assessments.history(assessment.user_id)
     return render_template(
         "assessment/result.html",
@@ -149,6 +158,7 @@ def result(assessment_id: int):
         report=report,
         person=person,
         history=history,
+        start_with=start_with,
         catalog=get_catalog(),
     )
 
@@ -161,7 +171,7 @@ def result_csv(assessment_id: int):
         assessment.framework,
         assessment.result,
         request.args.get("profile"),
-        _modules_for,
+        _no_modules,
         texts=report_texts(),
         wording=get_framework(),
     )

@@ -13,7 +13,7 @@ from ..catalog_state import get_catalog
 from ..domain.progress import continue_point, course_progress
 from ..i18n import LANGUAGE_COOKIE, LANGUAGE_COOKIE_DAYS, language_names, use_language
 from ..security import login_required, public, safe_next
-from ..services import accounts, learning, reviews
+from ..services import accounts, learning, plan_views, reviews
 from ..services import assignments as assignment_service
 from . import bp
 from .forms import LanguageForm
@@ -55,6 +55,7 @@ def home():
         certificates=learning.certificates_for(current_user.id),
         latest_assessment=latest,
         review_requests=reviews.open_requests(current_user.id),
+        plan_next=plan_views.next_step(catalog, current_user.id),
         catalog=catalog,
         today=today,
     )

@@ -43,14 +43,14 @@ def _round(round_id: int):
 def _viewable(round_id: int):
     """A round whose results ``current_user`` may see (the person, their line, admins); peers get 403."""
     round_ = _round(round_id)
-    if not management.can_view_review(current_user, round_.subject_id):
+    if not management.can_see_development(current_user, round_.subject_id):
         abort(403)
     return round_
 
 
 def _managed(round_id: int):
     round_ = _round(round_id)
-    if not management.can_run_review(current_user, round_.subject_id):
+    if not management.can_lead_development(current_user, round_.subject_id):
         abort(403)
     return round_
 
@@ -156,7 +156,7 @@ def round_page(round_id: int):
         people=people,
         agreed=agreed,
         entry=review_service.entry_for(round_, current_user.id),
-        manages=management.can_run_review(current_user, round_.subject_id),
+        manages=management.can_lead_development(current_user, round_.subject_id),
         nominate=nominate,
         peers_form=peers_form,
         peer_count=sum(1 for r in round_.raters if r.relation == RELATION_PEER),
@@ -322,7 +322,7 @@ def print_results(round_id: int):
 @login_required
 def target(user_id: int):
     """The target role and the gap to it."""
-    if not management.can_view_review(current_user, user_id):
+    if not management.can_see_development(current_user, user_id):
         abort(403)
     person = review_service.people_by_id([user_id]).get(user_id)
     if person is None:

@@ -20,6 +20,7 @@ from ..domain.progress import certificate_due, course_progress
 from ..extensions import db
 from ..models import Assessment, Certificate, ModuleProgress, QuizAttempt, User
 from ..models.base import utcnow
+from . import plans
 from .notifications import notify
 
 ATTEMPT_SALT = "quiz-attempt"
@@ -84,6 +85,7 @@ def mark_read(user: User, catalog: Catalog, module: Module) -> Certificate | Non
     if row.completed_at is None:
         row.completed_at = now
     db.session.commit()
+    plans.after_module_done(catalog, user.id)
     return issue_certificate_if_complete(user, catalog.courses[module.course_slug])
 
 
@@ -229,6 +231,8 @@ def submit_quiz(
     else:  # pragma: no cover - two lost races on one new progress row
         raise SubmissionError(gettext("The attempt could not be stored. Send the form again."))
     attempt = existing_attempt(ticket.nonce)
+    if passed:
+        plans.after_module_done(catalog, user.id)
     certificate = issue_certificate_if_complete(user, catalog.courses[module.course_slug]) if passed else None
     return attempt, True, certificate
 

@@ -43,20 +43,22 @@ def may_manage(viewer: User, person_id: int) -> bool:
     return viewer.role == "admin" or is_in_branch(viewer.id, person_id)
 
 
-def can_view_review(viewer: User, subject_id: int) -> bool:
-    """Whether ``viewer`` may see a person's review results: the person, anyone above them in the line, admins.
+def can_see_development(viewer: User, person_id: int) -> bool:
+    """Whether ``viewer`` may see a person's reviews, agreed levels, target role and development plan.
 
-    Unlike ``can_view`` the role does not matter: HR sees the reviews of the people they manage, and only those.
-    Peers are not in this rule; they see nothing beyond their own form.
+    The person, anyone above them in the line and admins. Unlike ``can_view`` the role
+    does not matter: HR sees these only for the people they manage. Peers are not in
+    this rule; they see nothing beyond their own review form.
     """
-    return viewer.id == subject_id or may_manage(viewer, subject_id)
+    return viewer.id == person_id or may_manage(viewer, person_id)
 
 
-def can_run_review(viewer: User, subject_id: int) -> bool:
-    """Whether ``viewer`` may start, calibrate and follow a person's reviews: a manager above them, or an admin."""
-    return viewer.id != subject_id and (
-        viewer.role == "admin" or (viewer.role == "manager" and may_manage(viewer, subject_id))
-    )
+def can_lead_development(viewer: User, person_id: int) -> bool:
+    """Whether ``viewer`` starts and calibrates reviews and builds and agrees plans: someone up the line or an admin.
+
+    Never the person: nobody calibrates their own levels or agrees their own plan.
+    """
+    return viewer.id != person_id and may_manage(viewer, person_id)
 
 
 def would_loop(user: User | None, manager: User | None) -> bool:

@@ -78,7 +78,7 @@ def start_rounds(actor: User, subjects: list[User], framework: Framework, due_da
     if due_date is not None and due_date < date.today():
         raise ReviewError(N_("The due date has passed; choose today or a later day."))
     for subject in subjects:
-        if not subject.active or not management.can_run_review(actor, subject.id):
+        if not subject.active or not management.can_lead_development(actor, subject.id):
             raise ReviewError(N_("You can start reviews only for active people in your team."))
     snapshot = framework.snapshot()
     rounds = []
@@ -135,7 +135,7 @@ def peer_choices(round_: ReviewRound) -> list[User]:
 def may_nominate(viewer: User, round_: ReviewRound) -> bool:
     """The person reviewed or a manager running the review may name peers while the round is open."""
     return round_.status == ROUND_OPEN and (
-        viewer.id == round_.subject_id or management.can_run_review(viewer, round_.subject_id)
+        viewer.id == round_.subject_id or management.can_lead_development(viewer, round_.subject_id)
     )
 
 
@@ -272,7 +272,7 @@ def result_for(round_: ReviewRound, catalog: Catalog, profile_id: str | None = N
 
 def calibrate(round_: ReviewRound, actor: User, levels: dict[str, str], notes: dict[str, str]) -> None:
     """Record the agreed level of every competency and mark the round calibrated, exactly once."""
-    if not management.can_run_review(actor, round_.subject_id):
+    if not management.can_lead_development(actor, round_.subject_id):
         raise ReviewError(N_("Only a manager above the person records agreed levels."))
     clean = rules_of_review.validate_agreed(round_.framework, levels)
     clean_notes = rules_of_review.validate_notes(round_.framework, notes)
@@ -333,7 +333,7 @@ def target_profile(user_id: int) -> str | None:
 
 def may_choose_target(viewer: User, user_id: int) -> bool:
     """The person or a manager above them (or an admin) chooses the target role."""
-    return viewer.id == user_id or management.can_run_review(viewer, user_id)
+    return viewer.id == user_id or management.can_lead_development(viewer, user_id)
 
 
 def set_target_profile(person: User, profile_id: str, actor: User, framework: Framework) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy import and_, case, false, func, literal, or_, select
 
 from ..content.catalog import Catalog
 from ..domain.notifications import ASSIGNMENT
+from ..domain.plans import NO_PLAN
 from ..domain.progress import done_field, required_modules
 from ..domain.team import COMPLETE, DUE_SOON, OVERDUE, MemberFacts, assignment_state, member_status, week_ends
 from ..extensions import db
@@ -19,6 +20,7 @@ from ..models.base import utcnow
 from .assignments import assignment_complete
 from .management import branch_ids
 from .notifications import notify
+from .plan_views import statuses_for as plan_statuses
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,7 @@ class MemberRow:
     best_band: str | None
     assessed: bool
     assignments: list = field(default_factory=list)
+    plan: str = NO_PLAN  # domain.plans.plan_status
 
 
 @dataclass
@@ -110,7 +113,7 @@ class Dashboard:
 
 
 def build_dashboard(catalog: Catalog, scope: Scope, today: date | None = None) -> Dashboard:
-    """Every number on the dashboard, from seven queries whatever the team size or data."""
+    """Every number on the dashboard, from eight queries whatever the team size or data."""
     today = today or date.today()
     ids = member_ids_query(scope).subquery()
     members = db.session.scalars(select(User).where(User.id.in_(select(ids.c.id))).order_by(User.full_name)).all()
@@ -191,6 +194,9 @@ def build_dashboard(catalog: Catalog, scope: Scope, today: date | None = None) -
         ).where(ModuleProgress.user_id.in_(select(ids.c.id)), current, done)
     ).one()
 
+    # 7. The plan column: each person's newest development plan and its items (one query).
+    plans = plan_statuses(select(ids.c.id), today)
+
     required = {slug: len(required_modules(course)) for slug, course in catalog.courses.items()}
     total_modules = sum(required.values())
     rows = []
@@ -225,6 +231,7 @@ def build_dashboard(catalog: Catalog, scope: Scope, today: date | None = None) -
                 best_band=assessed[user.id].best_band if user.id in assessed else None,
                 assessed=user.id in assessed,
                 assignments=user_assignments,
+                plan=plans.get(user.id, NO_PLAN),
             )
         )
     head = len(members)

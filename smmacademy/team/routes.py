@@ -12,6 +12,7 @@ from wtforms import SelectChoice
 
 from ..catalog_state import get_catalog, get_framework
 from ..domain.charts import bar_chart, line_chart
+from ..domain.plans import PLAN_STATUSES
 from ..domain.report import snapshot_names
 from ..domain.results import radar_for
 from ..domain.team import STATUSES
@@ -27,7 +28,7 @@ from ..services import assignments as assignment_service
 from ..services import team as team_service
 from ..services.csv_export import csv_response
 from ..services.management import may_manage
-from ..templating import ASSIGNMENT_STATE_LABELS, BAND_LABELS, TEAM_STATUS_LABELS
+from ..templating import ASSIGNMENT_STATE_LABELS, BAND_LABELS, PLAN_STATUS_LABELS, TEAM_STATUS_LABELS
 from . import bp
 from .forms import AssignForm, EditAssignmentForm
 
@@ -73,6 +74,9 @@ def _filtered_rows(dashboard):
         rows = [r for r in rows if r.user.department_name == department]
     if status in STATUSES:
         rows = [r for r in rows if r.status == status]
+    plan = request.args.get("plan", "")
+    if plan in PLAN_STATUSES:
+        rows = [r for r in rows if r.plan == plan]
     sort = request.args.get("sort", "name")
     key = SORT_KEYS.get(sort, SORT_KEYS["name"])
     return sorted(rows, key=key, reverse=request.args.get("dir") == "desc")
@@ -100,6 +104,7 @@ def dashboard():
         rows=rows,
         params=params,
         statuses=STATUSES,
+        plan_statuses=PLAN_STATUSES,
         departments=sorted({r.user.department_name for r in board.rows if r.user.department_name}),
         all_departments=accounts.departments() if current_user.role == "admin" else [],
         managers=accounts.managers() if current_user.role == "admin" else [],
@@ -134,6 +139,7 @@ def export():
             _("status"),
             _("best-fit profile"),
             _("band"),
+            _("development plan"),
         ]
     ]
     for r in _filtered_rows(board):
@@ -153,6 +159,7 @@ def export():
                 TEAM_STATUS_LABELS.get(r.status, r.status),
                 profiles[r.best_profile].name if r.best_profile in profiles else "",
                 BAND_LABELS.get(r.best_band, r.best_band or ""),
+                PLAN_STATUS_LABELS[r.plan],
             ]
         )
     return csv_response(rows, f"team-{date.today():%Y-%m-%d}.csv")
