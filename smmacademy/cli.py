@@ -27,7 +27,7 @@ from .content.translations import translation_report
 from .extensions import db
 from .interop.cli import register_interop_cli
 from .models import ROLES, User
-from .services import accounts, candidates, item_stats
+from .services import accounts, candidates, directory, item_stats
 from .services.content_drift import drift_warnings
 from .services.csv_export import to_csv
 from .services.demo_activity import generate_activity
@@ -66,7 +66,7 @@ class CommandError(Exception):
 def create_user_command(email: str, name: str, role: str, password: str, department: str = "") -> User:
     """Create one account from the command line."""
     accounts.ensure_departments()
-    dept = accounts.department_by_name(department) if department else None
+    dept = accounts.department_by_name_or_key(department) if department else None
     if department and dept is None:
         raise CommandError(f"Unknown department '{department}'.")
     try:
@@ -100,7 +100,7 @@ def load_demo(password: str) -> list[tuple[str, str, str]]:
                 name,
                 role,
                 password,
-                department=accounts.department_by_name(department),
+                department=accounts.department_by_name_or_key(department),
                 job_title=title,
                 manager=people.get(manager) if manager else None,
                 commit=False,
@@ -213,6 +213,8 @@ def register_cli(app: Flask) -> None:
         # Warnings only: changed content is allowed, but its authors should know.
         for line in drift_warnings(catalog) or []:
             click.echo(line, err=True)
+        for warning in directory.audience_warnings(catalog):
+            click.echo(str(warning), err=True)
         for line in translation_lines(current_app.config["SMMACADEMY_COURSES"], current_app.config["LANGUAGES"]):
             click.echo(line)
         if not no_lint:

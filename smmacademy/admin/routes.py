@@ -160,17 +160,23 @@ def departments():
     form = DepartmentForm()
     if form.validate_on_submit():
         name = form.name.data.strip()
+        key = (form.key.data or "").strip()
+        problem = directory.key_problem(key) if key else None
         if accounts.department_by_name(name):
             flash(_("A department called %(name)s already exists.", name=name), "error")
+        elif problem:
+            message, values = problem
+            form.key.errors = [_(message, **values)]
         else:
-            directory.add_department(name)
-            flash(_("Added %(name)s.", name=name), "success")
+            department = directory.add_department(name, key)
+            flash(_("Added %(name)s (key %(key)s).", name=name, key=department.key), "success")
             return redirect(url_for("admin.departments"))
     return render_template(
         "admin/departments.html",
         form=form,
         counts=directory.department_head_counts(),
         departments=accounts.departments(),
+        unknown_audiences=directory.audience_warnings(get_catalog()),
     ), 400 if form.errors else 200
 
 
