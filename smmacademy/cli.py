@@ -4,7 +4,7 @@
 * ``flask --app app demo``
 * ``flask --app app courses check [--no-lint]`` / ``courses coverage [--check]`` / ``courses export-gift DIR``
 * ``flask --app app courses export-moodle-xml DIR`` / ``courses export-scorm SLUG DIR``
-* ``flask --app app courses stats [--course SLUG] [--all-attempts] [--candidates] [--csv FILE]``
+* ``flask --app app courses stats [--course SLUG] [--all-attempts] [--candidates] [--csv FILE [--separator S]]``
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from .interop.cli import register_interop_cli
 from .models import ROLES, User
 from .services import accounts, candidates, directory, item_stats
 from .services.content_drift import drift_warnings
-from .services.csv_export import to_csv
+from .services.csv_export import SEPARATORS, to_csv
 from .services.demo_activity import generate_activity
 
 DEMO_DOMAIN = "demo.smmacademy.local"
@@ -260,7 +260,14 @@ def register_cli(app: Flask) -> None:
     @click.option("--all-attempts", is_flag=True, help="Every attempt, not only each person's first.")
     @click.option("--candidates", "for_candidates", is_flag=True, help="Candidates' knowledge tests, not employees.")
     @click.option("--csv", "csv_file", type=click.Path(dir_okay=False, path_type=Path), help="Write the table here.")
-    def stats_cli(course_slug, all_attempts, for_candidates, csv_file):
+    @click.option(
+        "--separator",
+        type=click.Choice(sorted(SEPARATORS)),
+        default="comma",
+        show_default=True,
+        help="CSV separator (semicolon for Excel in Russian).",
+    )
+    def stats_cli(course_slug, all_attempts, for_candidates, csv_file, separator):
         """Question quality (item analysis as in Moodle) of every quiz question, as on the admin page."""
         try:
             reports = stats_reports(course_slug, all_attempts, for_candidates)
@@ -268,7 +275,7 @@ def register_cli(app: Flask) -> None:
             raise click.ClickException(str(error)) from None
         if csv_file:
             tables = [(r.course.slug, item_stats.table(r)) for r in reports]
-            csv_file.write_text(to_csv(combine_tables(tables)), encoding="utf-8")
+            csv_file.write_text(to_csv(combine_tables(tables), separator), encoding="utf-8")
             click.echo(f"Wrote {sum(len(r.questions) for r in reports)} question(s) to {csv_file}.")
             return
         for report in reports:
