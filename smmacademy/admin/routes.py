@@ -203,12 +203,20 @@ def import_users():
     if upload.validate_on_submit():
         data = upload.file.data.read()
         plan = imports.parse_import(data)
-        confirm = ImportConfirmForm(payload=data.decode("utf-8-sig", errors="replace"))
+        # The decoded text travels on: the confirm step re-reads it as UTF-8, whatever the file was.
+        confirm = ImportConfirmForm(payload=plan.text)
         status = 200 if plan.valid else 400
         return render_template("admin/import_preview.html", plan=plan, confirm=confirm), status
     return render_template(
         "admin/import.html", form=upload, columns=imports.IMPORT_COLUMNS
     ), 400 if upload.errors else 200
+
+
+@bp.route("/import/template.csv")
+@role_required("admin")
+def import_template():
+    """The import file's header and one example row, with the person's separator."""
+    return csv_response(imports.template_rows(), "employees-template.csv")
 
 
 @bp.route("/import/confirm", methods=["POST"])
