@@ -13,6 +13,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .errors import ContentError
+
 EVERYONE = "everyone"
 ROLES = ("learner", "manager", "hr", "admin")
 RESERVED_AUDIENCES = (EVERYONE, *ROLES)
@@ -53,16 +55,15 @@ def audience_problem(value: str) -> str | None:
 
 
 @dataclass(frozen=True)
-class AudienceRef:
-    """One audience entry as written in a file, kept so a check against the database can say where it is."""
+class AudienceRef(ContentError):
+    """One audience entry where it is written (str(): the file:line warning shown when no department has it)."""
 
-    path: str
-    line: int | None
-    value: str
+    value: str = ""
 
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: warning: audience '{self.value}' names no department key on this site"
+    @classmethod
+    def at(cls, where: ContentError, value: str) -> AudienceRef:
+        """The entry ``value`` at the file and line of ``where``."""
+        return cls(where.path, where.line, f"warning: audience '{value}' names no department key on this site", value)
 
 
 def unknown_audiences(refs: Iterable[AudienceRef], known_keys: Iterable[str]) -> list[AudienceRef]:

@@ -168,8 +168,7 @@ class _Loader:
             if problem:
                 report.error(problem, line)
             else:
-                where = report.where(line)
-                self.audience_refs.append(AudienceRef(where.path, where.line, value))
+                self.audience_refs.append(AudienceRef.at(report.where(line), value))
         return values
 
     def _course_translations(self, folder: Path) -> dict[str, CourseText]:
