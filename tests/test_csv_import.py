@@ -270,3 +270,14 @@ def test_template_has_stable_columns_and_an_example_in_the_persons_language(clie
 def test_import_page_links_the_template(client, admin):
     page = client.get("/admin/import").get_data(as_text=True)
     assert 'action="/admin/import/template.csv"' in page and "Download the template" in page
+
+
+def test_russian_preview_says_how_the_file_was_read_in_russian(client, admin):
+    response = client.post(
+        "/admin/import",
+        data={"file": (io.BytesIO("\r\n".join(RUSSIAN_ROWS).encode("cp1251")), "staff.csv")},
+        content_type="multipart/form-data",
+        headers={"Accept-Language": "ru"},
+    )
+    page = html.unescape(response.get_data(as_text=True))
+    assert "Файл прочитан в кодировке Windows-1251 (кириллица), значения разделены точками с запятой." in page
