@@ -165,3 +165,12 @@ def test_admin_departments_page_lists_audiences_that_name_no_department(client, 
     app.extensions["smmacademy_catalog"].catalog = load_catalog(root)
     html = client.get("/admin/departments").get_data(as_text=True)
     assert "Audiences that name no department" in html and "<code>legal</code>" in html
+
+
+def test_catalog_filter_offers_departments_by_their_current_name_and_filters_by_key(client, admin):
+    marketing = department("Marketing")
+    client.post(f"/admin/departments/{marketing.id}", data={"name": "Маркетинг"})
+    html = client.get("/courses").get_data(as_text=True)
+    assert '<option value="marketing">Маркетинг</option>' in html
+    filtered = client.get("/courses?audience=marketing").get_data(as_text=True)
+    assert "/courses/onboarding" in filtered and "/courses/advanced" not in filtered
