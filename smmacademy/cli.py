@@ -4,7 +4,7 @@
 * ``flask --app app demo``
 * ``flask --app app courses check [--no-lint]`` / ``courses coverage [--check]`` / ``courses export-gift DIR``
 * ``flask --app app courses export-moodle-xml DIR`` / ``courses export-scorm SLUG DIR``
-* ``flask --app app courses stats [--course SLUG] [--all-attempts] [--candidates] [--csv FILE]``
+* ``flask --app app courses stats [--course SLUG] [--all-attempts] [--candidates] [--csv FILE [--separator S]]``
 """
 
 from __future__ import annotations
@@ -24,13 +24,14 @@ from .content.coverage import COVERAGE_FILE, sync_coverage
 from .content.gift import export_gift
 from .content.lint import lint_bank
 from .content.translations import translation_report
+from .database import erase_all_rows
 from .extensions import db
 from .interop.cli import register_interop_cli
 from .models import ROLES, User
-from .services import accounts, candidates, item_stats
+from .services import accounts, candidates, directory, item_stats
 from .services.content_drift import drift_warnings
-from .services.csv_export import to_csv
-from .services.demo_activity import generate_activity
+from .services.csv_export import SEPARATORS, to_csv
+from .services.demo_activity import generate_activity, generate_assignments, generate_candidates
 
 DEMO_DOMAIN = "demo.smmacademy.local"
 DEMO_PEOPLE = [
@@ -66,7 +67,7 @@ class CommandError(Exception):
 def create_user_command(email: str, name: str, role: str, password: str, department: str = "") -> User:
     """Create one account from the command line."""
     accounts.ensure_departments()
-    dept = accounts.department_by_name(department) if department else None
+    dept = accounts.department_by_name_or_key(department) if department else None
     if department and dept is None:
         raise CommandError(f"Unknown department '{department}'.")
     try:
@@ -77,16 +78,33 @@ def create_user_command(email: str, name: str, role: str, password: str, departm
     return user
 
 
-def load_demo(password: str) -> list[tuple[str, str, str]]:
-    """Create the demo organisation; refuse when real accounts exist.
+START_OVER_HINT = """To start over, either
+  * erase this database and load the demo into it (asks first; every account, result and candidate is deleted):
+      flask --app app demo --fresh
+  * or keep this database and load the demo into a separate one:
+      DATABASE_URL=sqlite:///demo.sqlite flask --app app db upgrade
+      DATABASE_URL=sqlite:///demo.sqlite flask --app app demo
+    (then start the site with the same DATABASE_URL; a relative SQLite path lives in instance/)."""
 
+
+def real_account_count() -> int:
+    """Accounts that are not part of the demo organisation."""
+    return db.session.scalar(select(func.count(User.id)).where(~User.email.like(f"%@{DEMO_DOMAIN}"))) or 0
+
+
+def load_demo(password: str) -> list[tuple[str, str, str]]:
+    """Create the demo organisation with three months of activity; refuse when real accounts exist.
+
+    Safe to run again on a demo database: people are kept (passwords are reset)
+    and activity, assignments and candidates are not added twice.
     Returns (email, role, name) of every demo login.
     """
-    real = db.session.scalar(select(func.count(User.id)).where(~User.email.like(f"%@{DEMO_DOMAIN}")))
+    real = real_account_count()
     if real:
         raise CommandError(
-            "This database already holds real users; the demo loads only into an empty database "
-            "(or one that holds nothing but the demo)."
+            f"This database already holds {real} account(s) that are not part of the demo (for example the "
+            "administrator made on the first-run page); the demo loads only into an empty database or one that "
+            "holds nothing but the demo.\n" + START_OVER_HINT
         )
     accounts.ensure_departments()
     people: dict[str, User] = {}
@@ -100,7 +118,7 @@ def load_demo(password: str) -> list[tuple[str, str, str]]:
                 name,
                 role,
                 password,
-                department=accounts.department_by_name(department),
+                department=accounts.department_by_name_or_key(department),
                 job_title=title,
                 manager=people.get(manager) if manager else None,
                 commit=False,
@@ -110,9 +128,17 @@ def load_demo(password: str) -> list[tuple[str, str, str]]:
         people[key] = user
         logins.append((email, role, name))
     db.session.commit()
-    accounts.welcome(get_catalog(), people.values())
-    # Skipped when the demo people already have activity (a second run only resets passwords).
-    generate_activity([u for key, u in people.items() if key not in ("admin", *DEMO_NEWCOMERS)], get_catalog())
+    catalog = get_catalog()
+    accounts.welcome(catalog, people.values())
+    # Each step is skipped when it already happened (a second run only resets passwords).
+    active = {key: u for key, u in people.items() if key not in ("admin", *DEMO_NEWCOMERS)}
+    generate_activity(list(active.values()), catalog)
+    teams = {
+        people[manager]: [active[key] for key, *_rest, boss in DEMO_PEOPLE if boss == manager and key in active]
+        for manager in ("maria", "omar")
+    }
+    generate_assignments(teams, catalog)
+    generate_candidates(people["hr"], catalog)
     return logins
 
 
@@ -187,8 +213,17 @@ def register_cli(app: Flask) -> None:
         )
 
     @app.cli.command("demo")
-    def demo_cli():
-        """Load a demo organisation to explore every role."""
+    @click.option("--fresh", is_flag=True, help="Erase EVERYTHING in this database first, then load the demo.")
+    @click.option("--yes", is_flag=True, help="With --fresh: do not ask for confirmation.")
+    def demo_cli(fresh, yes):
+        """Load a demo organisation with three months of activity to explore every role."""
+        if fresh:
+            where = db.engine.url.render_as_string(hide_password=True)
+            accounts_now = db.session.scalar(select(func.count(User.id))) or 0
+            question = f"Erase every row in {where} ({accounts_now} account(s), all results and candidates)?"
+            if not yes and not click.confirm(question, default=False):
+                raise click.ClickException("Nothing was erased; the demo was not loaded.")
+            click.echo(f"Erased {erase_all_rows()} row(s).")
         password = "demo-" + secrets.token_urlsafe(8)
         try:
             logins = load_demo(password)
@@ -213,6 +248,8 @@ def register_cli(app: Flask) -> None:
         # Warnings only: changed content is allowed, but its authors should know.
         for line in drift_warnings(catalog) or []:
             click.echo(line, err=True)
+        for warning in directory.audience_warnings(catalog):
+            click.echo(str(warning), err=True)
         for line in translation_lines(current_app.config["SMMACADEMY_COURSES"], current_app.config["LANGUAGES"]):
             click.echo(line)
         if not no_lint:
@@ -258,7 +295,14 @@ def register_cli(app: Flask) -> None:
     @click.option("--all-attempts", is_flag=True, help="Every attempt, not only each person's first.")
     @click.option("--candidates", "for_candidates", is_flag=True, help="Candidates' knowledge tests, not employees.")
     @click.option("--csv", "csv_file", type=click.Path(dir_okay=False, path_type=Path), help="Write the table here.")
-    def stats_cli(course_slug, all_attempts, for_candidates, csv_file):
+    @click.option(
+        "--separator",
+        type=click.Choice(sorted(SEPARATORS)),
+        default="comma",
+        show_default=True,
+        help="CSV separator (semicolon for Excel in Russian).",
+    )
+    def stats_cli(course_slug, all_attempts, for_candidates, csv_file, separator):
         """Question quality (item analysis as in Moodle) of every quiz question, as on the admin page."""
         try:
             reports = stats_reports(course_slug, all_attempts, for_candidates)
@@ -266,7 +310,7 @@ def register_cli(app: Flask) -> None:
             raise click.ClickException(str(error)) from None
         if csv_file:
             tables = [(r.course.slug, item_stats.table(r)) for r in reports]
-            csv_file.write_text(to_csv(combine_tables(tables)), encoding="utf-8")
+            csv_file.write_text(to_csv(combine_tables(tables), separator), encoding="utf-8")
             click.echo(f"Wrote {sum(len(r.questions) for r in reports)} question(s) to {csv_file}.")
             return
         for report in reports:

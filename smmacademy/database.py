@@ -75,3 +75,20 @@ def upsert(model, rows: list[dict], keys: list[str], update: list[str]):
             index_elements=keys, set_={name: getattr(statement.excluded, name) for name in update}
         )
     )
+
+
+def erase_all_rows() -> int:
+    """Delete every row of every table the models know, children first; the schema and its version stay.
+
+    For ``flask demo --fresh`` only (the caller asks for confirmation). One
+    transaction: on any error nothing is deleted. Returns the rows deleted.
+    """
+    deleted = 0
+    try:
+        for table in reversed(db.metadata.sorted_tables):
+            deleted += db.session.execute(table.delete()).rowcount or 0
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return deleted

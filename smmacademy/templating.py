@@ -12,6 +12,7 @@ from flask_login import current_user
 
 from .domain.devices import describe as describe_device
 from .i18n import certificate_course_title, language_names, localized, snapshot_profiles, untranslated
+from .services.csv_export import SEPARATOR_LABELS, chosen_separator
 
 ROLE_LABELS = {
     "learner": _l("Learner"),
@@ -174,6 +175,7 @@ def init_app(app: Flask) -> None:
             "assignment_state_labels": ASSIGNMENT_STATE_LABELS,
             "band_labels": BAND_LABELS,
             "candidate_event_labels": CANDIDATE_EVENT_LABELS,
+            "csv_separator_labels": SEPARATOR_LABELS,
         }
 
     app.add_template_global(localized, "localized")
@@ -182,6 +184,7 @@ def init_app(app: Flask) -> None:
     app.add_template_global(snapshot_profiles, "snapshot_profiles")
     app.add_template_global(untranslated, "untranslated")
     app.add_template_global(describe_device, "describe_device")
+    app.add_template_global(chosen_separator, "csv_separator")
     app.add_template_filter(_date, "date")
     app.add_template_filter(_datetime, "datetime")
     app.add_template_filter(_number, "number")

@@ -65,6 +65,7 @@ ACCESS = {
     "admin.content": ("GET", "/admin/content", ADMIN_ONLY),
     "admin.rename_department": ("POST", "/admin/departments/1", admin_post(400)),
     "admin.import_users": ("GET", "/admin/import", ADMIN_ONLY),
+    "admin.import_template": ("GET", "/admin/import/template.csv", ADMIN_ONLY),
     "admin.import_confirm": ("POST", "/admin/import/confirm", admin_post(400)),
     "admin.outbox": ("GET", "/admin/outbox?status=failed", ADMIN_ONLY),
     "admin.retry_message": ("POST", "/admin/outbox/999/retry", admin_post(302)),

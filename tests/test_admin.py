@@ -247,10 +247,10 @@ def test_import_with_missing_columns_or_wrong_encoding_is_explained(client, admi
     assert b"Missing column(s): department" in upload(client, "email,full_name\na@b.co,A\n").data
     response = client.post(
         "/admin/import",
-        data={"file": (io.BytesIO("email\n\xe9".encode("latin-1")), "x.csv")},
+        data={"file": (io.BytesIO("email\nJosé Müller".encode("latin-1")), "x.csv")},
         content_type="multipart/form-data",
     )
-    assert b"The file is not UTF-8 text" in response.data
+    assert b"The file is neither UTF-8 nor Windows-1251 (Cyrillic) text" in response.data
 
 
 def test_confirm_revalidates_and_refuses_an_edited_payload(client, admin):

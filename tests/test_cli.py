@@ -61,7 +61,10 @@ def test_demo_refuses_a_database_with_real_users(runner, make_user):
     make_user("admin", email="real@company.example")
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 1
-    assert "already holds real users" in result.output
+    assert "already holds 1 account(s) that are not part of the demo" in result.output
+    # The message says how to start over, both ways.
+    assert "flask --app app demo --fresh" in result.output
+    assert "DATABASE_URL=sqlite:///demo.sqlite flask --app app db upgrade" in result.output
     assert db.session.scalar(select(func.count(User.id))) == 1
 
 
@@ -122,3 +125,36 @@ def test_debug_mode_picks_up_an_edited_lesson_on_the_next_request(app_config, co
     path = courses_dir / "01-basics" / "01-intro.md"
     path.write_text(path.read_text().replace("title: Introduction to the roles", "title: Edited while running"))
     assert b"Edited while running" in client.get("/courses/basics/intro").data
+
+
+def test_demo_fresh_asks_first_and_a_no_erases_nothing(runner, make_user):
+    make_user("admin", email="real@company.example")
+    result = runner.invoke(args=["demo", "--fresh"], input="n\n")
+    assert result.exit_code == 1
+    assert "Erase every row in sqlite" in result.output or "Erase every row in postgresql" in result.output
+    assert "Nothing was erased; the demo was not loaded." in result.output
+    assert db.session.scalar(select(User.email)) == "real@company.example"
+
+
+def test_demo_fresh_confirmed_replaces_everything_with_the_demo_and_can_run_again(runner, make_user):
+    make_user("admin", email="real@company.example")
+    result = runner.invoke(args=["demo", "--fresh"], input="y\n")
+    assert result.exit_code == 0, result.output
+    assert "Demo organisation ready." in result.output
+    db.session.expire_all()
+    assert db.session.scalar(User.by_email("real@company.example")) is None
+    counts = _demo_counts()
+    assert counts[User] == 16
+    again = runner.invoke(args=["demo", "--fresh", "--yes"])
+    assert again.exit_code == 0, again.output
+    db.session.expire_all()
+    assert _demo_counts() == counts  # the same demo, not a second one on top
+
+
+def _demo_counts():
+    from smmacademy.models import Assessment, Candidate, QuizAttempt
+
+    return {
+        model: db.session.scalar(select(func.count()).select_from(model))
+        for model in (User, Assignment, QuizAttempt, Assessment, Candidate)
+    }

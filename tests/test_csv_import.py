@@ -169,8 +169,9 @@ def test_trailing_empty_columns_from_spreadsheets_are_fine(client, admin):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (b"email,full_name\n\xff\xfe", "The file is not UTF-8 text"),
-        ("email;full_name\n".encode("utf-16"), "The file is not UTF-8 text"),
+        (b"email,full_name\n\x81\x98\x00", "neither UTF-8 nor Windows-1251 (Cyrillic) text (unreadable from byte 17)"),
+        ("email;full_name\n".encode("utf-16"), "The file is UTF-16"),
+        (b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00\xb2", "This is an Excel workbook (.xlsx), not a CSV file"),
         (b"", "Missing column(s)"),
         (b"\x00\x00\x00", "Missing column(s)"),
         ((HEADER + "\n").encode(), "The file has a header but no employees."),
@@ -181,3 +182,102 @@ def test_unreadable_files_get_a_clear_message(client, admin, data, message):
     assert preview.status_code == 400
     assert message in html.unescape(preview.get_data(as_text=True))
     assert user_count() == 1
+
+
+RUSSIAN_ROWS = [
+    "email;full_name;department;job_title;role;manager_email",
+    "boss@example.com;Пётр Ёлкин;Маркетинг;Руководитель;manager;",
+    'olga@example.com;"Ольга Щукина; старший";pr;"Контент; SMM, тексты";;boss@example.com',
+]
+
+
+def test_excel_cp1251_with_semicolons_and_quoted_separators_is_read_and_said(client, admin):
+    from smmacademy.models import Department
+
+    marketing = db.session.scalar(select(Department).where(Department.key == "marketing"))
+    marketing.name = "Маркетинг"
+    db.session.commit()
+    data = "\r\n".join(RUSSIAN_ROWS).encode("cp1251")
+    assert data.decode("cp1251").encode("cp1251") == data and b"\xcf\xb8\xf2\xf0" in data  # "Пётр" in real cp1251
+    preview = upload(client, data)
+    page = html.unescape(preview.get_data(as_text=True))
+    assert preview.status_code == 200, page
+    assert "Read as Windows-1251 (Cyrillic), values separated by semicolons." in page
+    assert "2 employees are ready to import." in page
+    done = confirm(client, preview)
+    assert b"Imported 2 employees." in done.data
+    boss = db.session.scalar(User.by_email("boss@example.com"))
+    olga = db.session.scalar(User.by_email("olga@example.com"))
+    assert (boss.full_name, boss.department.key, boss.job_title) == ("Пётр Ёлкин", "marketing", "Руководитель")
+    assert (olga.full_name, olga.department.key, olga.job_title, olga.manager_id) == (
+        "Ольга Щукина; старший",
+        "pr",
+        "Контент; SMM, тексты",
+        boss.id,
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "said"),
+    [
+        ("\ufeff" + "\n".join(RUSSIAN_ROWS), "Read as UTF-8 (with a byte-order mark), values separated by semicolons."),
+        ("\n".join(RUSSIAN_ROWS), "Read as UTF-8, values separated by semicolons."),
+        (HEADER + "\n" + ROWS[0], "Read as UTF-8, values separated by commas."),
+        (HEADER.replace(",", "\t") + "\n" + ROWS[0].replace(",", "\t"), "Read as UTF-8, values separated by tabs."),
+    ],
+)
+def test_preview_says_which_encoding_and_separator_were_detected(client, admin, data, said):
+    preview = upload(client, data.encode("utf-8"))
+    assert said in html.unescape(preview.get_data(as_text=True))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "email,full_name,department,job_title,role,manager_email\nj@example.com,José Müller,PR,Café,,\n".encode(
+            "latin-1"
+        ),
+        b"email;full_name\n" + bytes(range(128, 256)),
+    ],
+    ids=["latin-1 accents", "binary"],
+)
+def test_a_file_that_is_neither_utf8_nor_cp1251_is_refused_clearly_and_nothing_changes(client, admin, data):
+    preview = upload(client, data)
+    page = html.unescape(preview.get_data(as_text=True))
+    assert preview.status_code == 400
+    assert "neither UTF-8 nor Windows-1251 (Cyrillic) text" in page and "Nothing was imported." in page
+    assert "Read as" not in page and 'name="payload"' not in page  # no guess is offered for import
+    assert user_count() == 1
+
+
+def test_template_has_stable_columns_and_an_example_in_the_persons_language(client, admin):
+    english = client.get("/admin/import/template.csv", headers={"Accept-Language": "en"})
+    assert english.status_code == 200 and english.mimetype == "text/csv"
+    assert english.data.decode("utf-8") == (
+        "\ufeffemail,full_name,department,job_title,role,manager_email\r\n"
+        "anna.smith@example.com,Anna Smith,Marketing,SMM specialist,learner,\r\n"
+    )
+    russian = client.get("/admin/import/template.csv", headers={"Accept-Language": "ru"})
+    text = russian.data.decode("utf-8")
+    assert text.startswith("\ufeffemail;full_name;department;job_title;role;manager_email\r\n")
+    assert "Анна Смирнова" in text and "SMM-специалист" in text
+    # The template itself imports as it is.
+    preview = upload(client, russian.data)
+    page = html.unescape(preview.get_data(as_text=True))
+    assert preview.status_code == 200 and "1 employee is ready to import." in page
+
+
+def test_import_page_links_the_template(client, admin):
+    page = client.get("/admin/import").get_data(as_text=True)
+    assert 'action="/admin/import/template.csv"' in page and "Download the template" in page
+
+
+def test_russian_preview_says_how_the_file_was_read_in_russian(client, admin):
+    response = client.post(
+        "/admin/import",
+        data={"file": (io.BytesIO("\r\n".join(RUSSIAN_ROWS).encode("cp1251")), "staff.csv")},
+        content_type="multipart/form-data",
+        headers={"Accept-Language": "ru"},
+    )
+    page = html.unescape(response.get_data(as_text=True))
+    assert "Файл прочитан в кодировке Windows-1251 (кириллица), значения разделены точками с запятой." in page

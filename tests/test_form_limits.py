@@ -23,6 +23,7 @@ WRITES = {
     ("UserForm", "email"): User.email,
     ("UserForm", "job_title"): User.job_title,
     ("DepartmentForm", "name"): Department.name,
+    ("DepartmentForm", "key"): Department.key,
     ("SetupForm", "full_name"): User.full_name,
     ("SetupForm", "email"): User.email,
     ("InviteForm", "full_name"): Candidate.full_name,

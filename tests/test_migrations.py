@@ -61,3 +61,31 @@ def test_upgrade_moves_stored_json_ratings_into_one_row_per_rating_and_back(empt
     downgrade(revision="c695a54e09e8")
     stored = db.session.execute(text("SELECT ratings FROM assessments WHERE id = 7")).scalar_one()
     assert (json.loads(stored) if isinstance(stored, str) else stored) == {"strategy.goals": 4, "strategy.audience": 2}
+
+
+def test_upgrade_gives_existing_departments_keys_from_their_names_and_keeps_their_people(empty_app):
+    upgrade(revision="ee46dd32e7af")
+    for number, name in enumerate(["Marketing", "HR", "Маркетинг отдела", "PR", "P.R."], start=1):
+        db.session.execute(text("INSERT INTO departments (id, name) VALUES (:id, :name)"), {"id": number, "name": name})
+    db.session.execute(
+        text(
+            "INSERT INTO users (id, email, full_name, password_hash, role, job_title, department_id, active, "
+            "must_change_password, created_at) VALUES (1, 'a@example.com', 'A', '', 'learner', '', 2, :yes, :no, :now)"
+        ),
+        {"yes": True, "no": False, "now": "2026-11-01 10:00:00"},
+    )
+    db.session.commit()
+    upgrade()
+    keys = dict(db.session.execute(text("SELECT name, key FROM departments")).all())
+    assert keys == {
+        "Marketing": "marketing",
+        "HR": "hr-department",
+        "Маркетинг отдела": "marketing-otdela",
+        "PR": "pr",
+        "P.R.": "p-r",
+    }
+    assert db.session.execute(text("SELECT department_id FROM users WHERE id = 1")).scalar_one() == 2
+    db.session.rollback()
+    downgrade(revision="ee46dd32e7af")
+    assert "key" not in {c["name"] for c in inspect(db.engine).get_columns("departments")}
+    assert db.session.execute(text("SELECT count(*) FROM users")).scalar_one() == 1

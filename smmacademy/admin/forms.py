@@ -28,6 +28,15 @@ class UserForm(BaseForm):
 
 class DepartmentForm(BaseForm):
     name = StringField(_l("Department name"), validators=[DataRequired(), fits(Department.name)])
+    # Only read when a department is added: a key never changes afterwards.
+    key = StringField(
+        _l("Key (optional)"),
+        validators=[Optional(), fits(Department.key)],
+        description=_l(
+            "What course files name in audience: lower-case Latin letters, digits and hyphens. "
+            "Left empty, it is made from the name. It cannot be changed later."
+        ),
+    )
 
 
 class ImportUploadForm(BaseForm):

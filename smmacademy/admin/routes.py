@@ -160,17 +160,23 @@ def departments():
     form = DepartmentForm()
     if form.validate_on_submit():
         name = form.name.data.strip()
+        key = (form.key.data or "").strip()
+        problem = directory.key_problem(key) if key else None
         if accounts.department_by_name(name):
             flash(_("A department called %(name)s already exists.", name=name), "error")
+        elif problem:
+            message, values = problem
+            form.key.errors = [_(message, **values)]
         else:
-            directory.add_department(name)
-            flash(_("Added %(name)s.", name=name), "success")
+            department = directory.add_department(name, key)
+            flash(_("Added %(name)s (key %(key)s).", name=name, key=department.key), "success")
             return redirect(url_for("admin.departments"))
     return render_template(
         "admin/departments.html",
         form=form,
         counts=directory.department_head_counts(),
         departments=accounts.departments(),
+        unknown_audiences=directory.audience_warnings(get_catalog()),
     ), 400 if form.errors else 200
 
 
@@ -197,12 +203,20 @@ def import_users():
     if upload.validate_on_submit():
         data = upload.file.data.read()
         plan = imports.parse_import(data)
-        confirm = ImportConfirmForm(payload=data.decode("utf-8-sig", errors="replace"))
+        # The decoded text travels on: the confirm step re-reads it as UTF-8, whatever the file was.
+        confirm = ImportConfirmForm(payload=plan.text)
         status = 200 if plan.valid else 400
         return render_template("admin/import_preview.html", plan=plan, confirm=confirm), status
     return render_template(
         "admin/import.html", form=upload, columns=imports.IMPORT_COLUMNS
     ), 400 if upload.errors else 200
+
+
+@bp.route("/import/template.csv")
+@role_required("admin")
+def import_template():
+    """The import file's header and one example row, with the person's separator."""
+    return csv_response(imports.template_rows(), "employees-template.csv")
 
 
 @bp.route("/import/confirm", methods=["POST"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from .audience import EVERYONE, ROLES, AudienceRef, audience_problem
 from .coverage import COVERAGE_FILE, load_point_keys
 from .errors import Reporter
 from .framework import load_framework
@@ -33,8 +34,6 @@ __all__ = [
 COURSE_DIR = re.compile(r"^(\d{2})-([a-z0-9][a-z0-9-]*)$")
 MODULE_FILE = re.compile(r"^(\d{2})-([a-z0-9][a-z0-9-]*)(?:\.([a-z]{2}))?\.md$")
 COURSE_FILE = re.compile(r"^course(?:\.([a-z]{2}))?\.md$")
-ROLES = ("learner", "manager", "hr", "admin")
-EVERYONE = "everyone"
 DEFAULT_PASS_MARK = 80
 ASSET_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
 
@@ -89,6 +88,7 @@ class _Loader:
         self.question_ids: dict[str, str] = {}
         self.point_keys = load_point_keys(root) if root.is_dir() else None
         self.statement_ids: set[str] | None = None
+        self.audience_refs: list[AudienceRef] = []
 
     def load(self) -> Catalog:
         catalog = Catalog(self.root)
@@ -116,6 +116,7 @@ class _Loader:
             catalog.courses[course.slug] = course
         self._check_prerequisites(catalog)
         catalog.errors = self.report.errors
+        catalog.audience_refs = self.audience_refs
         return catalog
 
     def _course(self, folder: Path, number: int, slug: str, competency_ids) -> Course | None:
@@ -150,13 +151,25 @@ class _Loader:
             number=number,
             title=_required_text(meta, "title", report),
             summary=_required_text(meta, "summary", report),
-            audience=_string_list(meta, "audience", report) or (EVERYONE,),
+            audience=self._audience(meta, report) or (EVERYONE,),
             prerequisites=_string_list(meta, "prerequisites", report),
             overview_html=rendered.html,
             modules=tuple(modules),
             path=str(folder),
             translations=self._course_translations(folder),
         )
+
+    def _audience(self, meta: LineDict, report: Reporter) -> tuple[str, ...]:
+        """The audience list: reserved words and department keys; a display name is an error with a hint."""
+        values = _string_list(meta, "audience", report)
+        line = meta.line_of("audience")
+        for value in values:
+            problem = audience_problem(value)
+            if problem:
+                report.error(problem, line)
+            else:
+                self.audience_refs.append(AudienceRef.at(report.where(line), value))
+        return values
 
     def _course_translations(self, folder: Path) -> dict[str, CourseText]:
         """The translated course headers beside course.md (course.ru.md): wording only."""
@@ -257,7 +270,7 @@ class _Loader:
             number=number,
             minutes=minutes,
             competencies=competencies,
-            audience=_string_list(meta, "audience", report),
+            audience=self._audience(meta, report),
             pass_mark=pass_mark,
             words=word_count(body),
             path=str(path),

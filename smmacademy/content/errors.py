@@ -28,14 +28,18 @@ class Reporter:
     line_offset: int = 0
     errors: list[ContentError] = field(default_factory=list)
 
-    def error(self, message: str, line: int | None = None) -> None:
-        """Record a problem; ``line`` is relative to the YAML block being read."""
+    def where(self, line: int | None = None, message: str = "") -> ContentError:
+        """The file (relative to the content folder's parent) and absolute line of ``line``, with ``message``."""
         try:
             shown = str(self.path.relative_to(self.root.parent))
         except ValueError:
             shown = str(self.path)
         absolute = line + self.line_offset if line else None
-        self.errors.append(ContentError(shown, absolute, message))
+        return ContentError(shown, absolute, message)
+
+    def error(self, message: str, line: int | None = None) -> None:
+        """Record a problem; ``line`` is relative to the YAML block being read."""
+        self.errors.append(self.where(line, message))
 
     def child(self, path: Path, line_offset: int = 0) -> Reporter:
         """A reporter for another file that shares this error list."""

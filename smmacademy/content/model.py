@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from .audience import AudienceRef
 from .errors import ContentError
 from .framework import Framework
 from .questions import Question
@@ -140,6 +141,8 @@ class Catalog:
     courses: dict[str, Course] = field(default_factory=dict)
     framework: Framework | None = None
     errors: list[ContentError] = field(default_factory=list)
+    # Every audience entry with its file and line, for the check against the site's department keys.
+    audience_refs: list[AudienceRef] = field(default_factory=list)
 
     # Cached: a catalog is never changed after loading (debug reloads build a new one).
     @cached_property

@@ -33,6 +33,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from ..content.audience import EVERYONE
 from . import scoring
 from .progress import missing_prerequisites, modules_complete
 from .results import AssessmentResult, ProfileFit
@@ -43,7 +44,6 @@ MODULES_PER_ITEM = 3
 # Items past MIN_ITEMS stay only while their weighted gap is at least this share of the biggest.
 EXTRA_ITEM_SHARE = 0.5
 DEFAULT_DUE_DAYS = 90
-EVERYONE = "everyone"
 
 DRAFT = "draft"
 AGREED = "agreed"

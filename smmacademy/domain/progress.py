@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from ..content.audience import EVERYONE
+
 NOT_STARTED = "not_started"
 IN_PROGRESS = "in_progress"
 COMPLETED = "completed"
@@ -179,21 +181,21 @@ def course_audiences(course) -> tuple[str, ...]:
     return tuple(dict.fromkeys(course.audience + tuple(a for m in course.modules for a in m.audience)))
 
 
-def recommended_for_department(course, department: str) -> bool:
-    """True when the course or one of its modules names the department."""
-    return bool(department) and department.casefold() in {a.casefold() for a in course_audiences(course)}
+def recommended_for_department(course, department_key: str) -> bool:
+    """True when the course or one of its modules names the department's key."""
+    return bool(department_key) and department_key in course_audiences(course)
 
 
-def onboarding_modules(course, department: str) -> list[str]:
-    """Slugs of a course's modules that onboard ``department``.
+def onboarding_modules(course, department_key: str) -> list[str]:
+    """Slugs of a course's modules that onboard the department with ``department_key``.
 
-    Empty unless at least one module names the department in its audience;
-    then the department's modules plus the modules meant for everyone.
+    Empty unless at least one module names the key in its audience; then the
+    department's modules plus the modules meant for everyone. Keys, not names:
+    renaming a department keeps its onboarding.
     """
-    if not department:
+    if not department_key:
         return []
-    target = department.casefold()
-    named = [m for m in course.modules if target in {a.casefold() for a in m.audience}]
+    named = [m for m in course.modules if department_key in m.audience]
     if not named:
         return []
-    return [m.slug for m in course.modules if m in named or "everyone" in {a.casefold() for a in m.audience}]
+    return [m.slug for m in course.modules if m in named or EVERYONE in m.audience]

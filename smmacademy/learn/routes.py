@@ -16,7 +16,7 @@ from ..domain.progress import course_audiences, course_progress, missing_prerequ
 from ..errors import render_error
 from ..i18n import current_language, localized, use_language
 from ..security import login_required, public
-from ..services import accounts, badges, learning
+from ..services import accounts, badges, directory, learning
 from ..services.assignments import open_course_slugs
 from ..services.management import can_view, can_view_certificate
 from . import bp
@@ -44,11 +44,11 @@ def catalog():
     catalog = get_catalog()
     rows = learning.progress_rows(current_user.id)
     audience = request.args.get("audience", "")
-    department = current_user.department_name
+    department = current_user.department_key
     assigned = open_course_slugs(current_user.id)
     items = []
     for course in catalog.courses.values():
-        if audience and audience.casefold() not in {a.casefold() for a in course_audiences(course)}:
+        if audience and audience not in course_audiences(course):
             continue
         items.append(
             {
@@ -62,7 +62,13 @@ def catalog():
         {a for c in catalog.courses.values() for a in course_audiences(c)} - {EVERYONE},
         key=lambda a: (a not in ROLES, a.lower()),
     )
-    return render_template("learn/catalog.html", items=items, audiences=audiences, audience=audience)
+    return render_template(
+        "learn/catalog.html",
+        items=items,
+        audiences=audiences,
+        audience=audience,
+        department_names=directory.department_names_by_key(),
+    )
 
 
 @bp.route("/courses/<course_slug>")

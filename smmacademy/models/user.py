@@ -7,23 +7,16 @@ from datetime import datetime
 from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, Index, String, func, or_, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
+from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..content.audience import DEFAULT_DEPARTMENTS as DEFAULT_DEPARTMENT_KEYS
 from ..extensions import db
 from .base import UTCDateTime, utcnow
 
 ROLES = ("learner", "manager", "hr", "admin")
-DEFAULT_DEPARTMENTS = (
-    "Marketing",
-    "PR",
-    "B2B sales",
-    "B2C sales",
-    "Supplier relations",
-    "Partner relations",
-    "Technical support",
-    "HR",
-)
+# The default departments' display names (their keys: content.audience.DEFAULT_DEPARTMENTS).
+DEFAULT_DEPARTMENTS = tuple(DEFAULT_DEPARTMENT_KEYS.values())
 
 
 class Department(db.Model):
@@ -33,6 +26,15 @@ class Department(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
+    # The stable identity content refers to (course audiences, onboarding): set once
+    # at creation (domain.departments.new_key) and never changed, whatever the name becomes.
+    key: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+
+    @validates("key")
+    def _keep_key(self, _attribute: str, value: str) -> str:
+        if self.key is not None and value != self.key:
+            raise ValueError(f"department {self.key!r} keeps its key; it cannot become {value!r}")
+        return value
 
     @staticmethod
     def ordered():
@@ -108,6 +110,11 @@ class User(UserMixin, db.Model):
     @property
     def department_name(self) -> str:
         return self.department.name if self.department else ""
+
+    @property
+    def department_key(self) -> str:
+        """The stable key of the person's department ("" without one): what content and onboarding match."""
+        return self.department.key if self.department else ""
 
     @staticmethod
     def by_email(email: str):

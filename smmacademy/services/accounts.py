@@ -11,12 +11,12 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import func, select
 
+from ..content.audience import DEFAULT_DEPARTMENTS
 from ..content.catalog import Catalog
 from ..database import begin_locked
 from ..domain import passwords
 from ..extensions import db
 from ..models import ROLES, Department, User
-from ..models.user import DEFAULT_DEPARTMENTS
 from . import sessions
 from .management import would_loop
 from .onboarding import sync_onboarding
@@ -69,10 +69,20 @@ def temporary_password() -> str:
     return secrets.token_urlsafe(12)
 
 
-def ensure_departments(names=DEFAULT_DEPARTMENTS) -> int:
-    """Create the default departments that are missing; return how many were added."""
-    existing = {n.lower() for n in db.session.scalars(select(Department.name))}
-    added = [Department(name=name) for name in names if name.lower() not in existing]
+def ensure_departments() -> int:
+    """Create the default departments that are missing (by key or by name); return how many were added.
+
+    A default whose key is still free keeps the key the shipped content uses.
+    """
+    rows = db.session.execute(select(Department.key, Department.name)).all()
+    keys = {key for key, _name in rows}
+    names = {name.lower() for _key, name in rows}
+    added = []
+    for key, name in DEFAULT_DEPARTMENTS.items():
+        if key in keys or name.lower() in names:
+            continue
+        added.append(Department(name=name, key=key))
+        keys.add(key)
     db.session.add_all(added)
     db.session.commit()
     return len(added)
@@ -82,7 +92,17 @@ def department_by_name(name: str) -> Department | None:
     """The department called ``name`` in any letter case."""
     if not name:
         return None
-    return db.session.scalar(select(Department).where(func.lower(Department.name) == name.strip().lower()))
+    # Compared in Python: SQLite's lower() folds only ASCII, so "МАРКЕТИНГ" would miss "Маркетинг".
+    wanted = name.strip().casefold()
+    return next((d for d in db.session.scalars(select(Department)) if d.name.casefold() == wanted), None)
+
+
+def department_by_name_or_key(text: str) -> Department | None:
+    """The department whose key is ``text``, else the one called ``text`` in any letter case (imports, CLI)."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    return db.session.scalar(select(Department).where(Department.key == text)) or department_by_name(text)
 
 
 def email_taken(email: str, except_id: int | None = None) -> bool:

@@ -21,13 +21,16 @@ from sqlalchemy import func, select
 
 from ..content.catalog import Catalog, Module
 from ..content.questions import Question
-from ..content.snapshot import freeze
+from ..content.snapshot import freeze, restore
 from ..domain import scoring
 from ..domain.grading import grade_quiz
+from ..domain.progress import course_progress
 from ..extensions import db
-from ..models import Assessment, AssessmentRating, ModuleProgress, QuizAttempt, User
+from ..models import Assessment, AssessmentRating, Assignment, Candidate, ModuleProgress, QuizAttempt, User
+from ..models.assignment import KIND_ASSESSMENT, KIND_COURSE, SOURCE_MANAGER
 from ..models.base import utcnow
-from .learning import issue_certificate_if_complete
+from . import assessments, candidate_test, candidates
+from .learning import issue_certificate_if_complete, progress_rows
 
 SEED = 20261129
 DAYS = 90
@@ -126,16 +129,21 @@ def _take_course(user: User, course, ability: float, rng: random.Random, start) 
             when += timedelta(hours=rng.uniform(1, 48))
 
 
-def _self_assessment(user: User, catalog: Catalog, ability: float, rng: random.Random) -> None:
-    framework = catalog.framework
+def _ratings(framework, ability: float, rng: random.Random) -> dict[str, int]:
+    """Self-ratings that follow ability only partly: a lean per competency (shared by its
+    statements, which keeps them consistent) and noise per statement."""
     ratings = {}
     for competency in framework.competencies.values():
-        # Self-ratings follow ability only partly: a lean per competency (shared by its
-        # statements, which keeps them consistent) and noise per statement.
         lean = rng.gauss(0, 0.6)
         for statement in competency.statements:
             value = 3 + 0.6 * ability + lean + rng.gauss(0, 0.6)
             ratings[statement.id] = max(1, min(5, round(value)))
+    return ratings
+
+
+def _self_assessment(user: User, catalog: Catalog, ability: float, rng: random.Random) -> None:
+    framework = catalog.framework
+    ratings = _ratings(framework, ability, rng)
     snapshot = framework.snapshot()
     result = scoring.score(snapshot, ratings)
     when = utcnow() - timedelta(days=rng.uniform(1, 30))
@@ -175,3 +183,130 @@ def generate_activity(people: list[User], catalog: Catalog) -> bool:
         for course in courses:
             issue_certificate_if_complete(person, course)
     return True
+
+
+# Manager assignments of the demo, per team member in turn: (days the due date lies
+# ahead, negative = past; None = no due date). The first is always overdue.
+DUE_IN_DAYS = (-12, 5, 30, None, -3, 45)
+
+
+def generate_assignments(teams: dict[User, list[User]], catalog: Catalog) -> int:
+    """Courses each manager assigned to their team over the last weeks, some overdue; returns how many.
+
+    Only unfinished courses are assigned, so a past due date really is overdue.
+    Nothing is written when the managers already assigned something (a second run).
+    """
+    managers = [m.id for m in teams]
+    if db.session.scalar(select(func.count(Assignment.id)).where(Assignment.assigned_by_id.in_(managers))):
+        return 0
+    now = utcnow()
+    today = now.date()
+    rng = _rng("assignments")
+    created = []
+    for manager, members in sorted(teams.items(), key=lambda item: item[0].email):
+        turn = 0
+        for member in sorted(members, key=lambda m: m.email):
+            rows = progress_rows(member.id)
+            unfinished = [c for c in catalog.courses.values() if not course_progress(c, rows).complete]
+            if not unfinished:
+                continue
+            due_in = DUE_IN_DAYS[turn % len(DUE_IN_DAYS)]
+            turn += 1
+            assigned = now - timedelta(days=rng.randint(20, 60))
+            created.append(
+                Assignment(
+                    user_id=member.id,
+                    kind=KIND_COURSE,
+                    course_slug=rng.choice(unfinished).slug,
+                    due_date=None if due_in is None else today + timedelta(days=due_in),
+                    note="",
+                    source=SOURCE_MANAGER,
+                    assigned_by_id=manager.id,
+                    created_at=assigned,
+                    updated_at=assigned,
+                )
+            )
+        if members:
+            # The self-assessment too, for the whole team's radar.
+            first = min(members, key=lambda m: m.email)
+            created.append(
+                Assignment(
+                    user_id=first.id,
+                    kind=KIND_ASSESSMENT,
+                    due_date=today + timedelta(days=14),
+                    note="",
+                    source=SOURCE_MANAGER,
+                    assigned_by_id=manager.id,
+                )
+            )
+    db.session.add_all(created)
+    db.session.commit()
+    return len(created)
+
+
+# Two external candidates who finished the assessment and the knowledge test:
+# (name, email, profile, ability, HR's decision).
+DEMO_CANDIDATES = (
+    ("Cleo Morgan", "cleo.morgan@candidates.example", "smm-manager", 1.2, "shortlisted"),
+    ("Pavel Sokolov", "pavel.sokolov@candidates.example", "community-manager", -0.6, "reviewed"),
+)
+
+
+def generate_candidates(hr: User, catalog: Catalog) -> int:
+    """Candidates invited by ``hr`` who submitted both parts and got a decision; returns how many were added.
+
+    Each goes the way a real one does: invitation, consent, the knowledge test
+    drawn for the profile (answered by the ability model), self-ratings, the
+    final score with the test as evidence, then HR's decision. A candidate with
+    the same email is left as it is (a second run).
+    """
+    framework = catalog.framework
+    if framework is None:
+        return 0
+    added = 0
+    for name, email, profile_id, ability, decision in DEMO_CANDIDATES:
+        if profile_id not in framework.profiles:
+            profile_id = next(iter(framework.profiles))
+        if db.session.scalar(select(func.count(Candidate.id)).where(Candidate.email == email)):
+            continue
+        rng = _rng("candidate", email)
+        candidate, _token = candidates.invite(hr, name, email, profile_id, "", days=14, time_limit=None)
+        candidate.consent_at = utcnow()
+        candidate_test.start_test(candidate, catalog)
+        db.session.refresh(candidate)
+        questions, _order = restore(candidate.test_snapshot)
+        answers = {q.id: simulated_answer(q, rng.random() < p_correct(ability, q), rng) for q in questions}
+        score, grades = grade_quiz(questions, answers)
+        candidate.test_answers = answers
+        candidate.test_grades = {qid: g.score for qid, g in grades.items()}
+        candidate.test_score = score
+        candidate.test_submitted_at = utcnow()
+        assessment = Assessment(candidate_id=candidate.id, framework_version=framework.version)
+        assessment.ratings = _ratings(framework, ability, rng)
+        db.session.add(assessment)
+        now = utcnow()
+        evidence = candidate_test.test_evidence(candidate, catalog)
+        assessments.finalise(assessment, framework, evidence, "knowledge test", now)
+        candidate.submitted_at, candidate.status, candidate.last_activity_at = now, "submitted", now
+        candidates.log(candidate, None, "submitted", "Candidate submitted the assessment")
+        candidates.change_status(candidate, hr, decision)
+        _spread_over_days(candidate, rng.randint(8, 20))
+        added += 1
+    db.session.commit()
+    return added
+
+
+def _spread_over_days(candidate: Candidate, days: int) -> None:
+    """Move the candidate's story into the past: invited ``days`` ago, each later step a day or two after."""
+    invited = utcnow() - timedelta(days=days)
+    candidate.created_at = invited
+    candidate.consent_at = candidate.test_started_at = invited + timedelta(days=1, hours=2)
+    candidate.test_submitted_at = candidate.test_started_at + timedelta(minutes=25)
+    candidate.submitted_at = candidate.last_activity_at = candidate.test_submitted_at + timedelta(minutes=30)
+    decided = candidate.submitted_at + timedelta(days=2)
+    moments = {"invited": invited, "test": candidate.test_submitted_at, "submitted": candidate.submitted_at}
+    for event in candidate.events:
+        event.created_at = moments.get(event.kind, decided)
+    assessment = db.session.scalar(Assessment.for_candidate(candidate.id))
+    assessment.started_at = candidate.consent_at
+    assessment.updated_at = assessment.submitted_at = candidate.submitted_at

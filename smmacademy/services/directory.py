@@ -5,7 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 
+from ..content.audience import DEFAULT_DEPARTMENTS, AudienceRef, unknown_audiences
+from ..content.catalog import Catalog
+from ..domain import departments
 from ..extensions import db
 from ..models import Department, User
 
@@ -35,15 +39,44 @@ def department_head_counts() -> dict[int | None, int]:
     return dict(db.session.execute(select(User.department_id, func.count(User.id)).group_by(User.department_id)).all())
 
 
-def add_department(name: str) -> Department:
-    """Create a department (the caller checked the name is free)."""
-    department = Department(name=name)
+def department_keys() -> set[str]:
+    """Every department key in use."""
+    return set(db.session.scalars(select(Department.key)))
+
+
+def department_names_by_key() -> dict[str, str]:
+    """Display name of every department by its key (to show audience keys as names)."""
+    return dict(db.session.execute(select(Department.key, Department.name)).all())
+
+
+def audience_warnings(catalog: Catalog) -> list[AudienceRef]:
+    """Audience entries in the content (file:line) that name no department key of this site.
+
+    Without a readable database (``courses check`` before ``db upgrade``), the
+    default departments' keys stand in.
+    """
+    try:
+        keys = department_keys()
+    except SQLAlchemyError:
+        db.session.rollback()
+        keys = set(DEFAULT_DEPARTMENTS)
+    return unknown_audiences(catalog.audience_refs, keys)
+
+
+def key_problem(key: str) -> tuple[str, dict] | None:
+    """Why an admin's chosen key cannot be used (a message to translate with its values), or None."""
+    return departments.key_problem(key, department_keys())
+
+
+def add_department(name: str, key: str = "") -> Department:
+    """Create a department; without ``key`` one is made from the name (the caller checked name and key are free)."""
+    department = Department(name=name, key=key or departments.new_key(name, department_keys()))
     db.session.add(department)
     db.session.commit()
     return department
 
 
 def rename_department(department: Department, name: str) -> None:
-    """Rename a department (the caller checked the name is free)."""
+    """Rename a department (the caller checked the name is free); its key, and so its content, stay."""
     department.name = name
     db.session.commit()

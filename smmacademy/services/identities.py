@@ -64,7 +64,7 @@ def _apply_directory(user: User, claims: Claims, settings: dict) -> None:
     keeps_last_admin = user.role == "admin" and role != "admin" and accounts.count_active_admins() <= 1
     if not keeps_last_admin:
         user.role = role
-    department = accounts.department_by_name(claims.department)
+    department = accounts.department_by_name_or_key(claims.department)
     if department is not None:
         user.department = department
 

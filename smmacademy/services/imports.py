@@ -7,10 +7,12 @@ import io
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import select
 
 from ..content.catalog import Catalog
+from ..domain import csv_text
 from ..domain.text import code_point, column_length, control_character
 from ..extensions import db
 from ..models import ROLES, Department, User
@@ -35,12 +37,23 @@ class ImportRow:
     errors: list[str] = field(default_factory=list)
 
 
+ENCODING_LABELS = {
+    csv_text.UTF8_BOM: _l("UTF-8 (with a byte-order mark)"),
+    csv_text.UTF8: _l("UTF-8"),
+    csv_text.CP1251: _l("Windows-1251 (Cyrillic)"),
+}
+DELIMITER_LABELS = {",": _l("commas"), ";": _l("semicolons"), "\t": _l("tabs")}
+
+
 @dataclass
 class ImportPlan:
-    """The parsed file: every row with its errors, plus file-level problems."""
+    """The parsed file: every row with its errors, plus file-level problems, and how the file was read."""
 
     rows: list[ImportRow] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    text: str = ""
+    encoding: str = ""
+    delimiter: str = ""
 
     @property
     def valid(self) -> bool:
@@ -50,26 +63,52 @@ class ImportPlan:
     def error_count(self) -> int:
         return len(self.problems) + sum(len(r.errors) for r in self.rows)
 
+    @property
+    def read_as(self) -> str:
+        """How the file was read, for the preview ("" when it could not be)."""
+        if not self.encoding:
+            return ""
+        return _(
+            "Read as %(encoding)s, values separated by %(delimiter)s.",
+            encoding=ENCODING_LABELS[self.encoding],
+            delimiter=DELIMITER_LABELS[self.delimiter],
+        )
+
+
+NOT_TEXT_MESSAGES = {
+    "workbook": _l(
+        "This is an Excel workbook (.xlsx), not a CSV file. In Excel choose File → Save As → "
+        '"CSV UTF-8 (comma delimited)" and upload that file. Nothing was imported.'
+    ),
+    "utf16": _l(
+        'The file is UTF-16 ("Unicode text"). Save it as "CSV UTF-8" or plain "CSV" and upload again. '
+        "Nothing was imported."
+    ),
+    "unknown": _l(
+        "The file is neither UTF-8 nor Windows-1251 (Cyrillic) text (unreadable from byte %(position)s). "
+        'Save it as "CSV UTF-8" and upload again. Nothing was imported.'
+    ),
+}
+
 
 def parse_import(data: bytes) -> ImportPlan:
     """Read and validate an employee CSV without writing anything.
 
-    Any problem, from the encoding to a stray quote, ends in the plan as a
-    message for the admin; nothing raises and nothing is imported from an
+    The encoding (UTF-8 with or without a byte-order mark, or Windows-1251)
+    and the separator (comma, semicolon or tab) are detected and reported on
+    the plan. Any problem, from the encoding to a stray quote, ends in the plan
+    as a message for the admin; nothing raises and nothing is imported from an
     invalid plan.
     """
     plan = ImportPlan()
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        plan.problems.append(
-            _(
-                "The file is not UTF-8 text (byte %(position)s). Save it as 'CSV UTF-8' and upload again.",
-                position=error.start + 1,
-            )
-        )
+        decoded = csv_text.decode(data)
+    except csv_text.NotText as error:
+        plan.problems.append(str(NOT_TEXT_MESSAGES[error.kind]) % {"position": error.position})
         return plan
-    reader = _csv_reader(text)
+    plan.text, plan.encoding = decoded.text.lstrip("\ufeff"), decoded.encoding
+    plan.delimiter = csv_text.detect_delimiter(plan.text, IMPORT_COLUMNS)
+    reader = csv.reader(io.StringIO(plan.text, newline=""), delimiter=plan.delimiter, strict=True)
     try:
         header = [h.strip().lower() for h in next(reader, [])]
         missing = [c for c in IMPORT_COLUMNS if c not in header]
@@ -96,24 +135,6 @@ def parse_import(data: bytes) -> ImportPlan:
         plan.problems.append(_("The file has a header but no employees."))
     _validate_rows(plan)
     return plan
-
-
-def _csv_reader(text: str):
-    """A strict csv reader for ``text`` with the delimiter its header uses (comma, semicolon or tab).
-
-    ``newline=""`` hands every line ending (CRLF, LF, old Mac CR) and line
-    breaks inside quoted values to the csv module, which understands them.
-    """
-    for delimiter in (",", ";", "\t"):
-        try:
-            header = next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), [])
-        except csv.Error:
-            continue
-        if {h.strip().lower() for h in header} >= set(IMPORT_COLUMNS):
-            break
-    else:
-        delimiter = ","
-    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
 
 
 def _read_rows(plan: ImportPlan, reader, header: list[str]) -> None:
@@ -174,8 +195,14 @@ def _check_cells(row: ImportRow) -> None:
         row.values[column] = value.strip()
 
 
+def _department_lookup() -> dict[str, Department]:
+    """Departments by key and by case-folded name (a name wins over another department's key)."""
+    departments = list(db.session.scalars(select(Department)))
+    return {d.key: d for d in departments} | {d.name.casefold(): d for d in departments}
+
+
 def _validate_rows(plan: ImportPlan) -> None:
-    departments = {d.name.lower(): d for d in db.session.scalars(select(Department))}
+    departments = _department_lookup()
     existing = {u.email: u for u in db.session.scalars(select(User))}
     in_file: dict[str, int] = {}
     for row in plan.rows:
@@ -197,7 +224,7 @@ def _validate_rows(plan: ImportPlan) -> None:
         if role not in ROLES:
             row.errors.append(_("unknown role '%(role)s' (use %(roles)s)", role=role, roles=", ".join(ROLES)))
         department = row.values["department"]
-        if department and department.lower() not in departments:
+        if department and department.casefold() not in departments:
             row.errors.append(_("unknown department '%(name)s'", name=department))
     for row in plan.rows:
         manager = User.normalise_email(row.values["manager_email"])
@@ -208,6 +235,23 @@ def _validate_rows(plan: ImportPlan) -> None:
             row.errors.append(_("an employee cannot be their own manager"))
 
 
+def template_rows() -> list[list[str]]:
+    """The downloadable template: the column names (never translated) and one example row in the reader's language."""
+    departments = list(db.session.scalars(Department.ordered()))
+    example = next((d for d in departments if d.key == "marketing"), departments[0] if departments else None)
+    return [
+        list(IMPORT_COLUMNS),
+        [
+            _("anna.smith@example.com"),
+            _("Anna Smith"),
+            example.name if example else "",
+            _("SMM specialist"),
+            "learner",
+            "",
+        ],
+    ]
+
+
 def apply_import(plan: ImportPlan, catalog: Catalog) -> list[tuple[User, str]]:
     """Create every account of a valid plan in one transaction, then onboard them (accounts.welcome).
 
@@ -215,7 +259,7 @@ def apply_import(plan: ImportPlan, catalog: Catalog) -> list[tuple[User, str]]:
     """
     if not plan.valid:
         raise AccountError(_("The file has errors; nothing was imported."))
-    departments = {d.name.lower(): d for d in db.session.scalars(select(Department))}
+    departments = _department_lookup()
     created: dict[str, User] = {}
     result = []
     for row in plan.rows:
@@ -225,7 +269,7 @@ def apply_import(plan: ImportPlan, catalog: Catalog) -> list[tuple[User, str]]:
             full_name=values["full_name"],
             role=values["role"],
             job_title=values["job_title"],
-            department=departments.get(values["department"].lower()),
+            department=departments.get(values["department"].casefold()),
         )
         password = with_temporary_password(user)
         db.session.add(user)

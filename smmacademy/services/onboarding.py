@@ -23,7 +23,7 @@ def sync_onboarding(user: User, catalog: Catalog) -> list[Assignment]:
     """
     wanted = {}
     for course in catalog.courses.values():
-        modules = onboarding_modules(course, user.department_name)
+        modules = onboarding_modules(course, user.department_key)
         if modules:
             wanted[course.slug] = modules
     current = db.session.scalars(

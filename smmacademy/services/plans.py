@@ -79,7 +79,7 @@ def done_modules(catalog: Catalog, user_id: int) -> frozenset[tuple[str, str]]:
 
 def learner_of(catalog: Catalog, user: User) -> rules.Learner:
     """What module availability depends on for ``user``."""
-    return rules.Learner(user.role, user.department_name or "", done_modules(catalog, user.id))
+    return rules.Learner(user.role, user.department_key or "", done_modules(catalog, user.id))
 
 
 def latest_plan(user_id: int) -> DevelopmentPlan | None:
