@@ -19,6 +19,7 @@ from flask_babel import gettext
 from sqlalchemy import update
 
 from ..content.catalog import Catalog
+from ..content.model import Module
 from ..content.questions import Question, expected_fields
 from ..content.snapshot import freeze, restore
 from ..domain import grading, scoring
@@ -43,19 +44,25 @@ def grace_of(config: Mapping) -> timedelta:
     return timedelta(seconds=int(config.get("CANDIDATE_TIME_GRACE_SECONDS", DEFAULT_GRACE_SECONDS)))
 
 
-def draw_questions(catalog: Catalog, profile_id: str, seed: int, size: int = TEST_SIZE) -> list[str]:
-    """Draw ``size`` questions across the profile's competencies, weighted by their weight.
+def question_pool(catalog: Catalog, profile_id: str) -> list[tuple[Module, Question, int]]:
+    """(module, question, weight) of every question a candidate for the profile may be asked.
 
-    Every question of a module tagged with at least one competency is in the
-    pool; its weight is the highest profile weight among those competencies,
-    so core competencies (weight 3) are asked about most often.
+    Every question of a module tagged with at least one of the profile's
+    competencies is in the pool; its weight is the highest profile weight among
+    those competencies, so core competencies (weight 3) are asked about most often.
     """
     profile = catalog.framework.profiles[profile_id]
-    pool: list[tuple[str, int]] = []
+    pool = []
     for module in catalog.modules:
         weights = [profile.targets[c].weight for c in module.competencies if c in profile.targets]
         if weights:
-            pool.extend((q.id, max(weights)) for q in module.questions)
+            pool.extend((module, question, max(weights)) for question in module.questions)
+    return pool
+
+
+def draw_questions(catalog: Catalog, profile_id: str, seed: int, size: int = TEST_SIZE) -> list[str]:
+    """Draw ``size`` questions of the profile's pool (:func:`question_pool`), weighted by their weight."""
+    pool = [(question.id, weight) for _module, question, weight in question_pool(catalog, profile_id)]
     rng = random.Random(seed)  # noqa: S311 - drawing test questions, not security  # nosec B311
     chosen: list[str] = []
     candidates = list(pool)
