@@ -155,3 +155,17 @@ def test_without_javascript_the_time_left_is_a_sentence(server, pages, data, bro
         assert "Time left: about 30 minutes" in " ".join(page.locator(".countdown").inner_text().split())
     finally:
         context.close()
+
+
+def test_hr_sends_an_invitation_with_three_clicks_after_signing_in(server, pages, data):
+    page = pages.new("hr", bypass_csp=True)
+    sign_in(page, server, "hr@example.com", PASSWORD)  # click 1; HR's landing page is the candidate list
+    page.goto(f"{server.url}/hr/")
+    page.get_by_role("link", name="Invite a candidate").click()  # click 2
+    page.get_by_label("Candidate's full name").fill("Cara Candidate")
+    page.get_by_label("Email").fill("cara@mail.example")
+    page.get_by_label("Also send the invitation to the candidate from the site, by mail").check()  # click 3
+    page.get_by_role("button", name="Create the invitation link").click()  # click 4
+    expect(page.get_by_text("The invitation was emailed to cara@mail.example.")).to_be_visible()
+    assert page.get_by_label("Invitation link").input_value().startswith(server.url + "/candidate/invite/")
+    no_serious_a11y_violations(page)
