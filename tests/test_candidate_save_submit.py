@@ -13,16 +13,15 @@ from smmacademy.models import Candidate, CandidateEvent
 from smmacademy.models.base import utcnow
 from smmacademy.services import candidate_test
 
-from .conftest import login
-from .test_hr import answer_fields, as_candidate, invite
+from .test_hr import (
+    answer_fields,
+    as_candidate,
+    hr,  # noqa: F401 - the fixture: an HR person, signed in
+    invite,
+)
 
-
-@pytest.fixture
-def hr(client, make_user):
-    make_user("admin")
-    user = make_user("hr")
-    login(client, user)
-    return user
+# Every test here runs with an HR person signed in on ``client``.
+pytestmark = pytest.mark.usefixtures("hr")
 
 
 def started(app, client, limit=""):
@@ -39,7 +38,7 @@ def fields_for(questions) -> dict:
     return {name: value for q in questions for name, value in answer_fields(q).items()}
 
 
-def test_save_keeps_the_answers_and_the_test_open_and_a_new_browser_finds_them(app, client, hr):
+def test_save_keeps_the_answers_and_the_test_open_and_a_new_browser_finds_them(app, client):
     candidate, browser, link, questions = started(app, client)
     first_half = questions[: len(questions) // 2]
 
@@ -66,7 +65,7 @@ def test_save_keeps_the_answers_and_the_test_open_and_a_new_browser_finds_them(a
     assert candidate.test_submitted_at is None
 
 
-def test_saving_again_replaces_the_saved_answers(app, client, hr):
+def test_saving_again_replaces_the_saved_answers(app, client):
     candidate, browser, _link, questions = started(app, client)
     browser.post("/candidate/test", data={**fields_for(questions[:3]), "action": "save"})
     browser.post("/candidate/test", data={**fields_for(questions[3:4]), "action": "save"})
@@ -74,7 +73,7 @@ def test_saving_again_replaces_the_saved_answers(app, client, hr):
     assert set(candidate.test_draft) == set(fields_for(questions[3:4]))
 
 
-def test_a_tampered_save_is_refused_and_stores_nothing(app, client, hr):
+def test_a_tampered_save_is_refused_and_stores_nothing(app, client):
     candidate, browser, _link, _questions = started(app, client)
     refused = browser.post("/candidate/test", data={"q-not-in-my-test": "a", "action": "save"})
     assert refused.status_code == 400 and b"unknown question field" in refused.data
@@ -82,7 +81,7 @@ def test_a_tampered_save_is_refused_and_stores_nothing(app, client, hr):
     assert candidate.test_draft is None and candidate.test_submitted_at is None
 
 
-def test_submit_asks_for_confirmation_listing_the_unanswered_questions(app, client, hr):
+def test_submit_asks_for_confirmation_listing_the_unanswered_questions(app, client):
     candidate, browser, _link, questions = started(app, client)
     answered, blank = questions[::2], questions[1::2]
 
@@ -98,7 +97,7 @@ def test_submit_asks_for_confirmation_listing_the_unanswered_questions(app, clie
     assert candidate.test_submitted_at is None  # nothing final yet
 
 
-def test_the_confirmed_submission_grades_the_saved_answers_once(app, client, hr):
+def test_the_confirmed_submission_grades_the_saved_answers_once(app, client):
     candidate, browser, _link, questions = started(app, client)
     answered = questions[:4]
     browser.post("/candidate/test", data={**fields_for(answered), "action": "review"})
@@ -116,7 +115,7 @@ def test_the_confirmed_submission_grades_the_saved_answers_once(app, client, hr)
     assert browser.get("/candidate/test/confirm").location == "/candidate/test"
 
 
-def test_when_time_runs_out_the_saved_answers_count(app, client, hr):
+def test_when_time_runs_out_the_saved_answers_count(app, client):
     candidate, browser, _link, questions = started(app, client, limit="5")
     browser.post("/candidate/test", data={**fields_for(questions[:2]), "action": "save"})
     db.session.execute(
@@ -133,7 +132,7 @@ def seconds_left(html: str) -> int:
     return int(re.search(r'data-seconds-left="(\d+)"', html).group(1))
 
 
-def test_the_countdown_starts_from_the_servers_deadline_and_survives_a_reload(app, client, hr):
+def test_the_countdown_starts_from_the_servers_deadline_and_survives_a_reload(app, client):
     candidate, browser, _link, _questions = started(app, client, limit="30")
     page = browser.get("/candidate/test").get_data(as_text=True)
     assert 30 * 60 - 5 <= seconds_left(page) <= 30 * 60
@@ -151,17 +150,22 @@ def test_the_countdown_starts_from_the_servers_deadline_and_survives_a_reload(ap
     assert "about 18 minutes" in browser.get("/candidate/test/confirm").get_data(as_text=True)
 
 
-def test_a_test_without_a_time_limit_has_no_countdown(app, client, hr):
+def test_a_test_without_a_time_limit_has_no_countdown(app, client):
     _candidate, browser, _link, _questions = started(app, client)
     page = browser.get("/candidate/test").get_data(as_text=True)
     assert "data-countdown" not in page and "countdown.js" not in page
 
 
-def test_the_save_and_submit_steps_are_in_russian_for_a_russian_invitation(app, client, hr):
+def test_the_save_and_submit_steps_are_in_russian_for_a_russian_invitation(app, client):
     response = client.post(
         "/hr/new",
-        data={"full_name": "Ира", "email": "ira@mail.example", "profile_id": "community-manager", "language": "ru",
-              "time_limit": "20"},
+        data={
+            "full_name": "Ира",
+            "email": "ira@mail.example",
+            "profile_id": "community-manager",
+            "language": "ru",
+            "time_limit": "20",
+        },
     )
     link = re.search(r'id="invite-link" value="([^"]+)"', response.get_data(as_text=True)).group(1)
     browser, _ = as_candidate(app, link.replace("http://localhost", ""))

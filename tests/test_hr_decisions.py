@@ -13,15 +13,15 @@ from smmacademy.models import Candidate, CandidateEvent, User
 from smmacademy.services import accounts
 
 from .conftest import login
-from .test_hr import as_candidate, complete_flow, invite
+from .test_hr import (
+    as_candidate,
+    complete_flow,
+    hr,  # noqa: F401 - the fixture: an HR person, signed in
+    invite,
+)
 
-
-@pytest.fixture
-def hr(client, make_user):
-    make_user("admin")
-    user = make_user("hr", full_name="Hanna Hr")
-    login(client, user)
-    return user
+# Every test here runs with an HR person signed in on ``client``.
+pytestmark = pytest.mark.usefixtures("hr")
 
 
 def submitted(app, client, name="Cara Candidate", email="cara@mail.example") -> Candidate:
@@ -38,7 +38,7 @@ def decision_panel(html: str) -> str:
     return html[html.index('class="card decision-panel') : html.index("</aside>")]
 
 
-def test_the_decision_panel_comes_before_the_report_and_says_the_status_in_words(app, client, hr):
+def test_the_decision_panel_comes_before_the_report_and_says_the_status_in_words(app, client):
     candidate = submitted(app, client)
     html = client.get(f"/hr/candidates/{candidate.id}").get_data(as_text=True)
     assert html.index("decision-panel") < html.index("Fit to each profile") < html.index("Test answers")
@@ -47,7 +47,7 @@ def test_the_decision_panel_comes_before_the_report_and_says_the_status_in_words
     assert "Save decision" in panel and "Convert into an employee account" in panel
 
 
-def test_the_decision_form_starts_with_a_blank_reason_and_no_decision_chosen(app, client, hr):
+def test_the_decision_form_starts_with_a_blank_reason_and_no_decision_chosen(app, client):
     candidate = submitted(app, client)
     panel = decision_panel(client.get(f"/hr/candidates/{candidate.id}").get_data(as_text=True))
     reason = re.search(r'<input[^>]*name="note"[^>]*>', panel).group(0)
@@ -59,7 +59,7 @@ def test_the_decision_form_starts_with_a_blank_reason_and_no_decision_chosen(app
     assert "Choose a decision…" in select_html
 
 
-def test_a_decision_without_a_choice_gets_an_inline_error_and_keeps_the_reason(app, client, hr):
+def test_a_decision_without_a_choice_gets_an_inline_error_and_keeps_the_reason(app, client):
     candidate = submitted(app, client)
     response = client.post(f"/hr/candidates/{candidate.id}/status", data={"status": "", "note": "Weak test"})
     assert response.status_code == 400
@@ -69,7 +69,7 @@ def test_a_decision_without_a_choice_gets_an_inline_error_and_keeps_the_reason(a
     assert candidate.status == "submitted"
 
 
-def test_a_rejection_stores_the_reason_given_not_the_invitation_note(app, client, hr):
+def test_a_rejection_stores_the_reason_given_not_the_invitation_note(app, client):
     candidate = submitted(app, client)
     client.post(f"/hr/candidates/{candidate.id}/status", data={"status": "rejected", "note": "Weak test"})
     event = db.session.scalar(select(CandidateEvent).where(CandidateEvent.kind == "status"))
@@ -83,10 +83,10 @@ def test_a_rejection_stores_the_reason_given_not_the_invitation_note(app, client
     ("language", "flash", "label"),
     [("en", "Status changed to Shortlisted.", "Shortlisted"), ("ru", "Новый статус: В шорт-листе.", "В шорт-листе")],
 )
-def test_status_names_are_human_in_the_flash_list_report_and_compare(app, client, hr, language, flash, label):
+def test_status_names_are_human_in_the_flash_list_report_and_compare(app, client, language, flash, label):
     first = submitted(app, client)
     second = submitted(app, client, name="Dan Candidate", email="dan@mail.example")
-    accounts.set_language(hr, language)
+    accounts.set_language(db.session.scalar(select(User).where(User.role == "hr")), language)
     page = client.post(
         f"/hr/candidates/{first.id}/status", data={"status": "shortlisted"}, follow_redirects=True
     ).get_data(as_text=True)
@@ -98,9 +98,7 @@ def test_status_names_are_human_in_the_flash_list_report_and_compare(app, client
         assert f">{label}<" in html and ">shortlisted<" not in html and ">submitted<" not in html
 
 
-def test_hiring_sets_manager_department_and_title_and_the_person_joins_the_managers_team(
-    app, client, hr, make_user
-):
+def test_hiring_sets_manager_department_and_title_and_the_person_joins_the_managers_team(app, client, make_user):
     accounts.ensure_departments()
     lead = make_user("manager", full_name="Marina Lead", department="Marketing")
     candidate = submitted(app, client)
@@ -125,7 +123,7 @@ def test_hiring_sets_manager_department_and_title_and_the_person_joins_the_manag
     assert "Cara Candidate" in team
 
 
-def test_hiring_without_a_line_manager_is_an_inline_error_and_opens_no_account(app, client, hr, make_user):
+def test_hiring_without_a_line_manager_is_an_inline_error_and_opens_no_account(app, client, make_user):
     make_user("manager", full_name="Marina Lead")
     candidate = submitted(app, client)
     response = client.post(
@@ -140,7 +138,7 @@ def test_hiring_without_a_line_manager_is_an_inline_error_and_opens_no_account(a
     assert candidate.status == "submitted"
 
 
-def test_an_inactive_manager_is_not_offered_and_refused(app, client, hr, make_user):
+def test_an_inactive_manager_is_not_offered_and_refused(app, client, make_user):
     gone = make_user("manager", full_name="Gone Manager")
     gone.active = False
     db.session.commit()
@@ -153,7 +151,7 @@ def test_an_inactive_manager_is_not_offered_and_refused(app, client, hr, make_us
 
 
 @pytest.mark.parametrize("query", ["", "?ids={first}"])
-def test_comparing_fewer_than_two_shows_an_inline_error_and_keeps_the_ticks(app, client, hr, query):
+def test_comparing_fewer_than_two_shows_an_inline_error_and_keeps_the_ticks(app, client, query):
     first = submitted(app, client)
     second = submitted(app, client, name="Dan Candidate", email="dan@mail.example")
     response = client.get("/hr/compare" + query.format(first=first.id))

@@ -198,7 +198,9 @@ def test():
         except candidates.CandidateError as error:
             return render_error(400, translated(error))
         if action == "save":
-            flash(_("Your answers are saved. The test stays open: you can come back with your private link."), "success")
+            flash(
+                _("Your answers are saved. The test stays open: you can come back with your private link."), "success"
+            )
             return redirect(url_for("candidate.test"))
         if action == "review":
             return redirect(url_for("candidate.confirm_test"))

@@ -40,4 +40,8 @@ def course_references(text: str, language: str) -> list[str]:
 
 def candidate_facing_texts(question) -> list[str]:
     """What a candidate reads of a question: the prompt, the options and both sides of matching pairs."""
-    return [question.prompt, *(text for _key, text in question.options), *(side for pair in question.pairs for side in pair)]
+    return [
+        question.prompt,
+        *(text for _key, text in question.options),
+        *(side for pair in question.pairs for side in pair),
+    ]

@@ -93,29 +93,36 @@ def clock_seconds(page) -> int:
     return int(minutes) * 60 + int(seconds)
 
 
-@SIZES
-def test_the_countdown_runs_from_the_servers_deadline_and_survives_a_reload(server, pages, data, phone):
-    candidate, token = candidates.invite(data, "Cara Candidate", "cara@mail.example", "community-manager", "", 14, 30)
+def timed_test_link(hr, limit: int, elapsed: timedelta) -> str:
+    """The token of a candidate whose ``limit``-minute test started ``elapsed`` ago by the server's clock."""
+    candidate, token = candidates.invite(hr, "Cara Candidate", "cara@mail.example", "community-manager", "", 14, limit)
     candidates.give_consent(candidate)
     candidate_test.start_test(candidate, get_catalog())
-    # Started 25 minutes and 2 seconds ago on the server: 4:58 of the 30 minutes are left.
-    db.session.execute(
-        update(Candidate)
-        .where(Candidate.id == candidate.id)
-        .values(test_started_at=utcnow() - timedelta(minutes=25, seconds=2))
-    )
+    started = utcnow() - elapsed
+    db.session.execute(update(Candidate).where(Candidate.id == candidate.id).values(test_started_at=started))
     db.session.commit()
-    page = pages.new("candidate", phone=phone, bypass_csp=True)
+    return token
+
+
+def open_test(page, server, token: str) -> None:
     page.goto(f"{server.url}/candidate/invite/{token}")
     page.goto(f"{server.url}/candidate/test")
 
-    expect(page.locator("[data-countdown-clock]")).to_have_text(re.compile(r"^4:5\d$"))
+
+@SIZES
+def test_the_countdown_runs_from_the_servers_deadline_and_survives_a_reload(server, pages, data, phone):
+    # Started 25 minutes and 2 seconds ago on the server: 4:58 of the 30 minutes are left.
+    token = timed_test_link(data, 30, timedelta(minutes=25, seconds=2))
+    page = pages.new("candidate", phone=phone, bypass_csp=True)
+    open_test(page, server, token)
+
+    expect(page.locator("[data-countdown-clock]")).to_have_text(re.compile(r"^4:[0-5]\d$"))
     first = clock_seconds(page)
-    assert 290 <= first <= 298
+    assert 240 <= first <= 298  # never the 30:00 a page-side clock would start from
     page.wait_for_timeout(2200)
     assert clock_seconds(page) <= first - 2  # it ticks
     page.reload()
-    expect(page.locator("[data-countdown-clock]")).to_have_text(re.compile(r"^4:[45]\d$"))
+    expect(page.locator("[data-countdown-clock]")).to_have_text(re.compile(r"^[34]:[0-5]\d$"))
     assert clock_seconds(page) <= first - 2  # the server's deadline, not a fresh 30 minutes
     live = page.locator("[data-countdown-announce]")
     assert live.get_attribute("aria-live") == "polite"
@@ -126,32 +133,20 @@ def test_the_countdown_runs_from_the_servers_deadline_and_survives_a_reload(serv
 
 
 def test_the_countdown_announces_five_minutes_left_politely(server, pages, data):
-    candidate, token = candidates.invite(data, "Cara Candidate", "cara@mail.example", "community-manager", "", 14, 10)
-    candidates.give_consent(candidate)
-    candidate_test.start_test(candidate, get_catalog())
-    db.session.execute(
-        update(Candidate)
-        .where(Candidate.id == candidate.id)
-        .values(test_started_at=utcnow() - timedelta(minutes=4, seconds=52))
-    )
-    db.session.commit()
+    token = timed_test_link(data, 10, timedelta(minutes=4, seconds=52))
     page = pages.new("candidate")
-    page.goto(f"{server.url}/candidate/invite/{token}")
-    page.goto(f"{server.url}/candidate/test")
+    open_test(page, server, token)
     left = int(page.locator("[data-countdown]").get_attribute("data-seconds-left"))
     assert 300 < left <= 308, left
     expect(page.locator("[data-countdown-announce]")).to_have_text("5 minutes left.", timeout=15_000)
 
 
 def test_without_javascript_the_time_left_is_a_sentence(server, pages, data, browser):
-    candidate, token = candidates.invite(data, "Cara Candidate", "cara@mail.example", "community-manager", "", 14, 30)
-    candidates.give_consent(candidate)
-    candidate_test.start_test(candidate, get_catalog())
+    token = timed_test_link(data, 30, timedelta(0))
     context = browser.new_context(java_script_enabled=False)
     try:
         page = context.new_page()
-        page.goto(f"{server.url}/candidate/invite/{token}")
-        page.goto(f"{server.url}/candidate/test")
+        open_test(page, server, token)
         assert "Time left: about 30 minutes" in " ".join(page.locator(".countdown").inner_text().split())
     finally:
         context.close()
