@@ -76,6 +76,17 @@ CANDIDATE_STATUS_LABELS = {
     "hired": _l("Hired"),
 }
 
+# What each status means for HR's next step, in a sentence (the report's decision panel).
+CANDIDATE_STATUS_HINTS = {
+    "invited": _l("Invited; has not started the assessment yet."),
+    "started": _l("Working on the assessment; not submitted yet."),
+    "submitted": _l("Submitted the assessment; waiting for your decision."),
+    "reviewed": _l("Reviewed; no final decision yet."),
+    "shortlisted": _l("Shortlisted for the position."),
+    "rejected": _l("Rejected."),
+    "hired": _l("Hired; now an employee with an account."),
+}
+
 TEAM_STATUS_LABELS = {
     "on_track": _l("On track"),
     "behind": _l("Behind"),
@@ -170,6 +181,7 @@ def init_app(app: Flask) -> None:
             "current_locale": locale.language if locale else "en",
             "language_names": language_names(),
             "candidate_status_labels": CANDIDATE_STATUS_LABELS,
+            "candidate_status_hints": CANDIDATE_STATUS_HINTS,
             "status_labels": TEAM_STATUS_LABELS,
             "plan_status_labels": PLAN_STATUS_LABELS,
             "assignment_state_labels": ASSIGNMENT_STATE_LABELS,

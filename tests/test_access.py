@@ -182,6 +182,7 @@ ACCESS = {
     "candidate.consent": ("POST", "/candidate/consent", NO_CANDIDATE_SESSION),
     "candidate.area": ("GET", "/candidate/assessment/strategy", NO_CANDIDATE_SESSION),
     "candidate.test": ("GET", "/candidate/test", NO_CANDIDATE_SESSION),
+    "candidate.confirm_test": ("GET", "/candidate/test/confirm", NO_CANDIDATE_SESSION),
     "candidate.submit": ("POST", "/candidate/submit", NO_CANDIDATE_SESSION),
 }
 

@@ -31,6 +31,7 @@ WRITES = {
     ("InviteForm", "note"): Candidate.note,
     ("NoteForm", "text"): CandidateEvent.text,
     ("StatusForm", "note"): CandidateEvent.text,
+    ("HireForm", "job_title"): User.job_title,
     ("AssignForm", "note"): Assignment.note,
     ("EditAssignmentForm", "note"): Assignment.note,
     ("RevokeForm", "reason"): Certificate.revocation_reason,

@@ -278,12 +278,15 @@ def test_overconfident_candidate_is_flagged(app, client, hr):
     assert "Rating above evidence" in client.get(f"/hr/candidates/{candidate.id}").get_data(as_text=True)
 
 
-def test_hiring_creates_an_employee_who_keeps_the_assessment(app, client, hr):
+def test_hiring_creates_an_employee_who_keeps_the_assessment(app, client, hr, make_user):
     catalog = get_catalog()
     candidate, link, _html = invite(client)
     browser, _ = as_candidate(app, link)
     complete_flow(browser, catalog.framework, catalog)
-    response = client.post(f"/hr/candidates/{candidate.id}/hire", data={"department_id": 0})
+    lead = make_user("manager")
+    response = client.post(
+        f"/hr/candidates/{candidate.id}/hire", data={"manager_id": lead.id, "department_id": 0, "job_title": "Junior"}
+    )
     assert response.status_code == 200
     user = db.session.scalar(User.by_email("cara@mail.example"))
     assert user.role == "learner" and user.must_change_password
@@ -291,7 +294,8 @@ def test_hiring_creates_an_employee_who_keeps_the_assessment(app, client, hr):
     assert len(history) == 1 and history[0].candidate_id == candidate.id
     db.session.refresh(candidate)
     assert candidate.status == "hired" and candidate.hired_user_id == user.id
-    assert client.post(f"/hr/candidates/{candidate.id}/hire", data={"department_id": 0}).status_code == 400
+    again = {"manager_id": lead.id, "department_id": 0, "job_title": "Junior"}
+    assert client.post(f"/hr/candidates/{candidate.id}/hire", data=again).status_code == 400
 
 
 def test_delete_erases_answers_and_keeps_an_anonymous_audit_line(app, client, hr):

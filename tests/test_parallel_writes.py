@@ -208,7 +208,9 @@ def test_hire_sent_ten_times_in_parallel_creates_one_account_and_no_500(site):
     report = f"{server.url}/hr/candidates/{candidate.id}"
     csrf = browser.csrf(report)
 
-    replies = at_once(10, lambda: browser.post(report + "/hire", {"csrf_token": csrf, "department_id": "0"}))
+    lead = person("manager", "lead-hire-racer@example.com")
+    form = {"csrf_token": csrf, "manager_id": str(lead.id), "department_id": "0", "job_title": "Junior"}
+    replies = at_once(10, lambda: browser.post(report + "/hire", form))
 
     statuses = sorted(r.status for r in replies)
     assert statuses == [200] + [400] * 9, [r.body[:300] for r in replies if r.status >= 500]

@@ -125,5 +125,6 @@ def test_the_candidate_pages_are_russian(app, client, make_user):
         pages[url + " (after consent)"] = browser.get(url).get_data(as_text=True)
     browser.post("/candidate/test", data={"action": "start"})
     pages["/candidate/test (started)"] = browser.get("/candidate/test").get_data(as_text=True)
+    pages["/candidate/test/confirm"] = browser.get("/candidate/test/confirm").get_data(as_text=True)
     problems = {url: found for url, html in pages.items() if (found := untranslated(html))}
     assert not problems

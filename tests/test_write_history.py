@@ -101,7 +101,7 @@ def test_a_second_test_submission_is_not_graded_again(app, client, make_user):
     first = browser.post("/candidate/test", data={"action": "submit"})
     again = browser.post("/candidate/test", data={"action": "submit"}, follow_redirects=True)
     assert first.status_code == 302 and again.status_code == 200
-    assert "already saved" in again.get_data(as_text=True)
+    assert "already submitted" in again.get_data(as_text=True)
     graded = db.session.scalar(select(func.count(CandidateEvent.id)).where(CandidateEvent.kind == "test"))
     assert graded == 1
 

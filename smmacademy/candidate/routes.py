@@ -159,6 +159,20 @@ def _time_is_up(status: int):
     return render_template("candidate/time_up.html", candidate=g.candidate), status
 
 
+def _test_page(template: str, **context):
+    """A page of the open test, with the server's deadline for the countdown."""
+    candidate = g.candidate
+    return render_template(
+        template,
+        candidate=candidate,
+        form=StepForm(),
+        deadline=candidate_test.deadline(candidate),
+        seconds_left=candidate_test.seconds_left(candidate),
+        size=candidates.TEST_SIZE,
+        **context,
+    )
+
+
 @bp.route("/test", methods=["GET", "POST"])
 @candidate_required
 def test():
@@ -168,31 +182,54 @@ def test():
     candidate = g.candidate
     catalog = get_catalog()
     if request.method == "POST":
-        if request.form.get("action") == "start":
+        action = request.form.get("action")
+        if action == "start":
             candidate_test.start_test(candidate, catalog)
             return redirect(url_for("candidate.test"))
+        # "save" and "review" keep the answers and leave the test open; only "submit" (the confirmation) ends it.
+        record = candidate_test.save_answers if action in ("save", "review") else candidate_test.submit_test
         try:
-            candidate_test.submit_test(candidate, catalog, set(request.form.keys()), request.form.getlist, _grace())
+            record(candidate, catalog, set(request.form.keys()), request.form.getlist, _grace())
         except candidate_test.TimeExpired:
             return _time_is_up(409)
         except candidates.AlreadyDone:
-            flash(_("Your test answers were already saved; the first submission counts."), "info")
+            flash(_("Your knowledge test was already submitted; the first submission counts."), "info")
             return redirect(url_for("candidate.welcome"))
         except candidates.CandidateError as error:
             return render_error(400, translated(error))
-        flash(_("Your test answers are saved."), "success")
+        if action == "save":
+            flash(
+                _("Your answers are saved. The test stays open: you can come back with your private link."), "success"
+            )
+            return redirect(url_for("candidate.test"))
+        if action == "review":
+            return redirect(url_for("candidate.confirm_test"))
+        flash(_("Your knowledge test is submitted."), "success")
         return redirect(url_for("candidate.welcome"))
     if candidate.test_started_at and candidate_test.close_if_expired(candidate, _grace(), catalog):
         return _time_is_up(200)
     questions, order = candidate_test.test_questions(candidate, catalog) if candidate.test_started_at else ((), {})
-    return render_template(
-        "candidate/test.html",
-        candidate=candidate,
-        questions=questions,
-        order=order,
-        form=StepForm(),
-        deadline=candidate_test.deadline(candidate),
-        size=candidates.TEST_SIZE,
+    return _test_page(
+        "candidate/test.html", questions=questions, order=order, given=candidate_test.saved_answers(candidate)
+    )
+
+
+@bp.route("/test/confirm")
+@candidate_required
+def confirm_test():
+    """The confirmation step before the final submission: what is still unanswered."""
+    candidate = g.candidate
+    catalog = get_catalog()
+    if candidate.test_started_at is None or candidate.test_submitted_at is not None:
+        return redirect(url_for("candidate.test"))
+    if candidate_test.close_if_expired(candidate, _grace(), catalog):
+        return _time_is_up(200)
+    questions = candidate_test.test_questions(candidate, catalog)[0]
+    numbers = {q.id: number for number, q in enumerate(questions, start=1)}
+    return _test_page(
+        "candidate/confirm.html",
+        total=len(questions),
+        unanswered=[(numbers[q.id], q) for q in candidate_test.unanswered(candidate, catalog)],
     )
 
 

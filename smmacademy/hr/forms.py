@@ -5,7 +5,7 @@ from wtforms import BooleanField, EmailField, IntegerField, SelectChoice, Select
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from ..forms import BaseForm, fits
-from ..models import Candidate
+from ..models import Candidate, User
 from ..models.candidate import HR_DECISIONS
 from ..services.accounts import EMAIL
 from ..templating import CANDIDATE_STATUS_LABELS
@@ -37,15 +37,30 @@ class NoteForm(BaseForm):
 
 
 class StatusForm(BaseForm):
+    """HR's decision: nothing is chosen and the reason starts blank, so a decision is always deliberate."""
+
     status = SelectField(
         _l("Decision"),
-        choices=[SelectChoice(s, CANDIDATE_STATUS_LABELS[s]) for s in HR_DECISIONS if s != "hired"],
+        choices=[SelectChoice("", _l("Choose a decision…"))]
+        + [SelectChoice(s, CANDIDATE_STATUS_LABELS[s]) for s in HR_DECISIONS if s != "hired"],
+        default="",
+        validators=[DataRequired(message=_l("Choose a decision."))],
     )
     note = StringField(_l("Reason (optional)"), validators=[Optional(), Length(max=500)])
 
 
 class HireForm(BaseForm):
+    """Hiring sets who the new employee reports to, where and as what, so they join a team at once."""
+
+    manager_id = SelectField(
+        _l("Line manager"),
+        coerce=int,
+        validators=[DataRequired(message=_l("Choose the line manager the new employee reports to."))],
+    )
     department_id = SelectField(_l("Department"), coerce=int, validators=[Optional()])
+    job_title = StringField(
+        _l("Job title"), validators=[DataRequired(message=_l("Enter the job title.")), fits(User.job_title)]
+    )
 
 
 class ConfirmForm(BaseForm):

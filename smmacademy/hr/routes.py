@@ -12,7 +12,7 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from ..catalog_state import get_catalog, get_framework
-from ..choices import department_choices
+from ..choices import department_choices, manager_choices
 from ..domain.report import build_report
 from ..domain.results import radar_for
 from ..errors import render_error
@@ -22,7 +22,7 @@ from ..models import Candidate
 from ..models.candidate import STATUSES
 from ..params import int_args
 from ..security import role_required
-from ..services import candidate_records, candidate_test, candidates, notifications
+from ..services import accounts, candidate_records, candidate_test, candidates, notifications
 from ..services.csv_export import csv_response
 from ..templating import BAND_LABELS, CANDIDATE_STATUS_LABELS
 from . import bp
@@ -64,12 +64,11 @@ def _invite_link(token: str) -> str:
     return url_for("candidate.open_link", token=token, _external=True)
 
 
-@bp.route("/")
-@role_required("hr")
-def candidates_list():
-    status = request.args.get("status", "")
+def _list_page(compare_error: str = "", status: int = 200):
+    """HR's candidate list with the request's filters, sort and compare ticks."""
+    chosen = request.args.get("status", "")
     profile_id = request.args.get("profile", "")
-    rows = _rows(status if status in STATUSES else "", profile_id if profile_id in _profiles() else "")
+    rows = _rows(chosen if chosen in STATUSES else "", profile_id if profile_id in _profiles() else "")
     sort = request.args.get("sort", "invited")
     rows.sort(key=SORTS.get(sort, SORTS["invited"]), reverse=request.args.get("dir", "desc") == "desc")
     return render_template(
@@ -77,11 +76,19 @@ def candidates_list():
         rows=rows,
         statuses=STATUSES,
         profiles=_profiles(),
-        status=status,
+        status=chosen,
         profile_id=profile_id,
         sort=sort,
         direction=request.args.get("dir", "desc"),
-    )
+        selected=set(int_args("ids")),
+        compare_error=compare_error,
+    ), status
+
+
+@bp.route("/")
+@role_required("hr")
+def candidates_list():
+    return _list_page()
 
 
 @bp.route("/export.csv")
@@ -182,10 +189,18 @@ def _invitation_text(candidate: Candidate, link: str) -> tuple[str, str]:
     return subject, body
 
 
-@bp.route("/candidates/<int:candidate_id>")
-@role_required("hr")
-def report(candidate_id: int):
-    candidate = _candidate(candidate_id)
+def _hire_form(candidate: Candidate, blank: bool = False) -> HireForm:
+    """The hire form (``blank``: not read from the request); its job title starts as the applied position."""
+    profile = _profiles().get(candidate.profile_id)
+    title = profile.name if profile else ""
+    form = HireForm(formdata=None, job_title=title) if blank else HireForm(job_title=title)
+    form.manager_id.choices = manager_choices()
+    form.department_id.choices = department_choices()
+    return form
+
+
+def _report_page(candidate: Candidate, status_form=None, hire_form=None, status: int = 200):
+    """The candidate report; a decision or hire form sent back with errors is shown in its place."""
     catalog = get_catalog()
     assessment = candidate_records.submitted_assessment(candidate)
     report = None
@@ -200,8 +215,6 @@ def report(candidate_id: int):
             wording=get_framework(),
         )
     questions, order = candidate_test.test_questions(candidate, catalog) if candidate.test_submitted_at else ((), {})
-    hire_form = HireForm()
-    hire_form.department_id.choices = department_choices()
     return render_template(
         "hr/report.html",
         candidate=candidate,
@@ -212,10 +225,17 @@ def report(candidate_id: int):
         order=order,
         time_expired=candidate_test.time_expired(candidate, candidate_test.grace_of(current_app.config)),
         note_form=NoteForm(),
-        status_form=StatusForm(obj=candidate),
-        hire_form=hire_form,
+        # Never pre-filled from the candidate: its note is HR's private invitation note, not a reason.
+        status_form=status_form or StatusForm(formdata=None),
+        hire_form=hire_form or _hire_form(candidate, blank=True),
         confirm=ConfirmForm(),
-    )
+    ), status
+
+
+@bp.route("/candidates/<int:candidate_id>")
+@role_required("hr")
+def report(candidate_id: int):
+    return _report_page(_candidate(candidate_id))
 
 
 @bp.route("/compare")
@@ -223,7 +243,8 @@ def report(candidate_id: int):
 def compare():
     ids = int_args("ids")[:4]
     if not 2 <= len(set(ids)) <= 4:
-        return render_error(400, _("Choose between 2 and 4 candidates to compare."))
+        # Shown on the compare form itself, with the ticked candidates still ticked.
+        return _list_page(compare_error=_("Choose at least two candidates (at most four) to compare."), status=400)
     chosen = candidate_records.by_ids(ids)
     if len(chosen) != len(set(ids)):
         abort(404)
@@ -266,7 +287,7 @@ def change_status(candidate_id: int):
     candidate = _candidate(candidate_id)
     form = StatusForm()
     if not form.validate_on_submit():
-        return render_error(400, error_summary(form))
+        return _report_page(candidate, status_form=form, status=400)
     if candidate.submitted_at is None:
         return render_error(400, _("The candidate has not submitted yet; decide after they finish."))
     if candidate.status == "hired":
@@ -300,15 +321,20 @@ def reissue(candidate_id: int):
 @role_required("hr")
 def hire(candidate_id: int):
     candidate = _candidate(candidate_id)
-    form = HireForm()
-    form.department_id.choices = department_choices()
+    form = _hire_form(candidate)
     if not form.validate_on_submit():
-        return render_error(400, _("Choose a department from the list."))
+        return _report_page(candidate, hire_form=form, status=400)
     if candidate.submitted_at is None:
         return render_error(400, _("Only a candidate who submitted the assessment can be hired here."))
-    department = candidate_records.department(form.department_id.data)
     try:
-        user, password = candidates.hire(candidate, current_user, get_catalog(), department)
+        user, password = candidates.hire(
+            candidate,
+            current_user,
+            get_catalog(),
+            candidate_records.department(form.department_id.data),
+            manager=accounts.user_by_id(form.manager_id.data),
+            job_title=form.job_title.data,
+        )
     except candidates.AlreadyDone:
         return render_error(
             400,
@@ -319,7 +345,13 @@ def hire(candidate_id: int):
         )
     except candidates.CandidateError as error:
         return render_error(400, str(error))
-    return render_template("admin/password_issued.html", user=user, password=password, created=True)
+    return render_template(
+        "admin/password_issued.html",
+        user=user,
+        password=password,
+        created=True,
+        done_url=url_for("hr.report", candidate_id=candidate.id),
+    )
 
 
 @bp.route("/candidates/<int:candidate_id>/delete", methods=["POST"])

@@ -42,6 +42,8 @@ class Candidate(db.Model):
     test_expired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     test_submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     test_answers: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
+    # Answers saved while the test is open ("Save"): form field -> values, graded only on submission.
+    test_draft: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     test_grades: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     test_score: Mapped[float | None]
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

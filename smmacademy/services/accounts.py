@@ -21,6 +21,8 @@ from . import sessions
 from .management import would_loop
 from .onboarding import sync_onboarding
 
+# Roles that can lead a team (be someone's line manager).
+TEAM_LEAD_ROLES = ("manager", "admin")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD_LENGTH = passwords.MIN_LENGTH
 
@@ -324,7 +326,7 @@ def departments() -> list[Department]:
 
 def managers(active_only: bool = False) -> list[User]:
     """People who can lead a team (managers and admins), by name."""
-    stmt = select(User).where(User.role.in_(("manager", "admin"))).order_by(User.full_name)
+    stmt = select(User).where(User.role.in_(TEAM_LEAD_ROLES)).order_by(User.full_name)
     if active_only:
         stmt = stmt.where(User.active.is_(True))
     return list(db.session.scalars(stmt))

@@ -19,7 +19,8 @@ from flask_babel import gettext
 from sqlalchemy import update
 
 from ..content.catalog import Catalog
-from ..content.questions import Question
+from ..content.model import Module
+from ..content.questions import Question, expected_fields
 from ..content.snapshot import freeze, restore
 from ..domain import grading, scoring
 from ..domain.notifications import CANDIDATE_FINISHED
@@ -43,19 +44,25 @@ def grace_of(config: Mapping) -> timedelta:
     return timedelta(seconds=int(config.get("CANDIDATE_TIME_GRACE_SECONDS", DEFAULT_GRACE_SECONDS)))
 
 
-def draw_questions(catalog: Catalog, profile_id: str, seed: int, size: int = TEST_SIZE) -> list[str]:
-    """Draw ``size`` questions across the profile's competencies, weighted by their weight.
+def question_pool(catalog: Catalog, profile_id: str) -> list[tuple[Module, Question, int]]:
+    """(module, question, weight) of every question a candidate for the profile may be asked.
 
-    Every question of a module tagged with at least one competency is in the
-    pool; its weight is the highest profile weight among those competencies,
-    so core competencies (weight 3) are asked about most often.
+    Every question of a module tagged with at least one of the profile's
+    competencies is in the pool; its weight is the highest profile weight among
+    those competencies, so core competencies (weight 3) are asked about most often.
     """
     profile = catalog.framework.profiles[profile_id]
-    pool: list[tuple[str, int]] = []
+    pool = []
     for module in catalog.modules:
         weights = [profile.targets[c].weight for c in module.competencies if c in profile.targets]
         if weights:
-            pool.extend((q.id, max(weights)) for q in module.questions)
+            pool.extend((module, question, max(weights)) for question in module.questions)
+    return pool
+
+
+def draw_questions(catalog: Catalog, profile_id: str, seed: int, size: int = TEST_SIZE) -> list[str]:
+    """Draw ``size`` questions of the profile's pool (:func:`question_pool`), weighted by their weight."""
+    pool = [(question.id, weight) for _module, question, weight in question_pool(catalog, profile_id)]
     rng = random.Random(seed)  # noqa: S311 - drawing test questions, not security  # nosec B311
     chosen: list[str] = []
     candidates = list(pool)
@@ -144,19 +151,24 @@ def time_expired(candidate: Candidate, grace: timedelta, now: datetime | None = 
 
 
 def close_if_expired(candidate: Candidate, grace: timedelta, catalog: Catalog | None = None) -> bool:
-    """Close an open test whose time ran out (nothing answered counts); True when it is closed for time."""
+    """Close an open test whose time ran out; True when it is closed for time.
+
+    The answers the candidate saved before the deadline (plus grace) are graded;
+    nothing else counts.
+    """
     if not time_expired(candidate, grace):
         return False
     if candidate.test_expired_at is None:
         now = utcnow()
         frozen = snapshot_of(candidate, catalog)
+        graded = _grade_saved(restore(frozen)[0], candidate.test_draft)
         if _claim(
             candidate,
             Candidate.test_submitted_at.is_(None),
             test_snapshot=frozen,
-            test_answers={},
-            test_grades={entry["id"]: 0.0 for entry in frozen},
-            test_score=0.0,
+            test_answers=graded.answers,
+            test_grades=graded.scores,
+            test_score=graded.score if frozen else 0.0,
             test_submitted_at=now,
             test_expired_at=now,
             last_activity_at=now,
@@ -169,6 +181,20 @@ def close_if_expired(candidate: Candidate, grace: timedelta, catalog: Catalog | 
     return candidate.test_expired_at is not None
 
 
+def _saved_getlist(draft: Mapping | None):
+    """A form-like ``getlist`` over saved answers."""
+    saved = draft or {}
+    return lambda name: list(saved.get(name, ()))
+
+
+def _grade_saved(questions: tuple[Question, ...], draft: Mapping | None) -> grading.Submission:
+    """The saved answers graded (checked when saved; anything unreadable since scores 0)."""
+    try:
+        return _grade(questions, set(draft or {}), _saved_getlist(draft))
+    except CandidateError:
+        return _grade(questions, set(), _saved_getlist({}))
+
+
 def _grade(questions: tuple[Question, ...], field_names: set[str], getlist) -> grading.Submission:
     """The graded test; blank answers score 0, tampered ones raise CandidateError."""
     try:
@@ -179,31 +205,75 @@ def _grade(questions: tuple[Question, ...], field_names: set[str], getlist) -> g
         raise CandidateError(gettext("Invalid answer: %(error)s.", error=error)) from None
 
 
-def submit_test(candidate: Candidate, catalog: Catalog, field_names: set[str], getlist, grace: timedelta) -> None:
-    """Grade the knowledge test once against its snapshot.
-
-    Raises AlreadyDone when it was already submitted (also by a parallel
-    request), TimeExpired after the deadline plus grace (the test is closed),
-    CandidateError for tampered input.
-    """
+def _open_test(candidate: Candidate, catalog: Catalog, grace: timedelta) -> tuple[Question, ...]:
+    """The questions of a test that is still open; raise AlreadyDone, CandidateError or TimeExpired otherwise."""
     if candidate.test_submitted_at is not None:
         raise AlreadyDone(gettext("The knowledge test was already submitted."))
     if candidate.test_started_at is None:
         raise CandidateError(gettext("The knowledge test has not been started."))
     if close_if_expired(candidate, grace, catalog):
         raise TimeExpired(gettext("The time for the knowledge test ran out."))
-    frozen = snapshot_of(candidate, catalog)
-    questions, _order = restore(frozen)
+    return restore(snapshot_of(candidate, catalog))[0]
+
+
+def _checked(questions: tuple[Question, ...], field_names: set[str], getlist) -> grading.Submission:
+    """The answers graded, after a rollback when they are refused (tampered or invalid)."""
     try:
-        graded = _grade(questions, field_names, getlist)
+        return _grade(questions, field_names, getlist)
     except CandidateError:
         db.session.rollback()
         raise
+
+
+def save_answers(candidate: Candidate, catalog: Catalog, field_names: set[str], getlist, grace: timedelta) -> None:
+    """Keep the candidate's answers on the server; the test stays open and nothing is graded yet.
+
+    The answers are checked like a submission (tampered input raises
+    CandidateError); the same errors as :func:`submit_test` otherwise.
+    """
+    questions = _open_test(candidate, catalog, grace)
+    _checked(questions, field_names, getlist)
+    draft = {}
+    for name in sorted(expected_fields(questions)):
+        values = [value for value in getlist(name) if value]
+        if values:
+            draft[name] = values
+    if not _claim(candidate, Candidate.test_submitted_at.is_(None), test_draft=draft, last_activity_at=utcnow()):
+        db.session.rollback()
+        raise AlreadyDone(gettext("The knowledge test was already submitted."))
+    db.session.commit()
+    db.session.refresh(candidate)
+
+
+def saved_answers(candidate: Candidate) -> dict[str, list[str]]:
+    """The answers saved so far (form field -> values), to fill the test form again."""
+    return dict(candidate.test_draft or {})
+
+
+def unanswered(candidate: Candidate, catalog: Catalog | None = None) -> list[Question]:
+    """The test's questions without a saved answer, in test order (the confirmation step lists them)."""
+    questions = test_questions(candidate, catalog)[0]
+    answered = _grade_saved(questions, candidate.test_draft).answers
+    return [q for q in questions if q.id not in answered]
+
+
+def submit_test(candidate: Candidate, catalog: Catalog, field_names: set[str], getlist, grace: timedelta) -> None:
+    """Grade the knowledge test once against its snapshot (the final submission).
+
+    The answers sent with it are graded; when none are sent (the confirmation
+    step), the answers saved before are. Raises AlreadyDone when it was already
+    submitted (also by a parallel request), TimeExpired after the deadline plus
+    grace (the test is closed), CandidateError for tampered input.
+    """
+    questions = _open_test(candidate, catalog, grace)
+    if not any(name.startswith("q-") for name in field_names):
+        field_names, getlist = set(candidate.test_draft or {}), _saved_getlist(candidate.test_draft)
+    graded = _checked(questions, field_names, getlist)
     now = utcnow()
     if not _claim(
         candidate,
         Candidate.test_submitted_at.is_(None),
-        test_snapshot=frozen,
+        test_snapshot=snapshot_of(candidate, catalog),
         test_answers=graded.answers,
         test_grades=graded.scores,
         test_score=graded.score if questions else 0.0,
@@ -214,6 +284,14 @@ def submit_test(candidate: Candidate, catalog: Catalog, field_names: set[str], g
         raise AlreadyDone(gettext("The knowledge test was already submitted."))
     log(candidate, None, "test", "Knowledge test submitted")
     db.session.commit()
+
+
+def seconds_left(candidate: Candidate, now: datetime | None = None) -> int | None:
+    """Whole seconds until the server's deadline (0 once passed), or None without a time limit."""
+    limit = deadline(candidate)
+    if limit is None:
+        return None
+    return max(0, int((limit - (now or utcnow())).total_seconds()))
 
 
 def test_evidence(candidate: Candidate, catalog: Catalog) -> dict[str, dict]:

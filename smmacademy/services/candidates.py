@@ -175,8 +175,19 @@ def reissue(candidate: Candidate, actor: User, days: int) -> str:
     return token
 
 
-def hire(candidate: Candidate, actor: User, catalog: Catalog, department=None) -> tuple[User, str]:
+def hire(
+    candidate: Candidate,
+    actor: User,
+    catalog: Catalog,
+    department=None,
+    manager: User | None = None,
+    job_title: str = "",
+) -> tuple[User, str]:
     """Create the employee account (onboarded); the candidate's assessment moves to it.
+
+    ``manager`` and ``job_title`` place the new employee on that manager's team
+    from their first day; the account opens through ``accounts.new_employee``
+    and ``accounts.welcome`` like every other new employee.
 
     The candidate row is claimed first with a conditional UPDATE: of several
     parallel requests exactly one sees a changed row and creates the account;
@@ -194,7 +205,11 @@ def hire(candidate: Candidate, actor: User, catalog: Catalog, department=None) -
         db.session.rollback()
         raise AlreadyDone(gettext("This candidate has already been converted into an employee account."))
     try:
-        user, password = accounts.new_employee(candidate.email, candidate.full_name, "learner", department)
+        if manager is not None and not (manager.active and manager.role in accounts.TEAM_LEAD_ROLES):
+            raise accounts.AccountError(gettext("Choose an active manager as the line manager."))
+        user, password = accounts.new_employee(
+            candidate.email, candidate.full_name, "learner", department, job_title=job_title, manager=manager
+        )
         db.session.flush()
     except accounts.AccountError as error:
         db.session.rollback()

@@ -223,7 +223,11 @@ def test_hr_invites_and_the_candidate_completes_from_the_link_alone(server, page
         else:
             for select in group.locator("select").all():
                 select.select_option(index=1)
-    candidate.get_by_role("button", name="Save my answers").click()
+    candidate.get_by_role("button", name="Save my answers").click()  # the test stays open
+    expect(candidate.get_by_text("Your answers are saved.")).to_be_visible()
+    candidate.get_by_role("button", name="Review and submit").click()
+    expect(candidate.get_by_text("Every question has an answer.")).to_be_visible()
+    candidate.get_by_role("button", name="Submit the test").click()
     candidate.get_by_role("button", name="Submit my assessment").click()
     expect(candidate.get_by_role("heading", name="Thank you")).to_be_visible()
     candidate.goto(link)
