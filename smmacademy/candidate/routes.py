@@ -178,12 +178,20 @@ def test():
         except candidates.AlreadyDone:
             flash(_("Your test answers were already saved; the first submission counts."), "info")
             return redirect(url_for("candidate.welcome"))
+        except candidate_test.AnswersInvalid as error:
+            errors = {problem.question_id: translated(problem) for problem in error.problems}
+            return _test_page(candidate, catalog, errors=errors, posted=request.form, status=422)
         except candidates.CandidateError as error:
             return render_error(400, translated(error))
         flash(_("Your test answers are saved."), "success")
         return redirect(url_for("candidate.welcome"))
     if candidate.test_started_at and candidate_test.close_if_expired(candidate, _grace(), catalog):
         return _time_is_up(200)
+    return _test_page(candidate, catalog)
+
+
+def _test_page(candidate, catalog, errors=None, posted=None, status=200):
+    """The test form; one sent back shows ``errors`` on their questions and keeps ``posted``."""
     questions, order = candidate_test.test_questions(candidate, catalog) if candidate.test_started_at else ((), {})
     return render_template(
         "candidate/test.html",
@@ -193,7 +201,9 @@ def test():
         form=StepForm(),
         deadline=candidate_test.deadline(candidate),
         size=candidates.TEST_SIZE,
-    )
+        errors=errors,
+        posted=posted,
+    ), status
 
 
 @bp.route("/submit", methods=["POST"])

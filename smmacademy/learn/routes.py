@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_from_directory, url_for
-from flask_babel import format_decimal
+from flask_babel import format_decimal, format_timedelta
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,7 +14,7 @@ from ..content.catalog import ASSET_SUFFIXES, EVERYONE, ROLES
 from ..content.questions import presentations
 from ..domain.progress import course_audiences, course_progress, missing_prerequisites, recommended_for_department
 from ..errors import render_error
-from ..i18n import current_language, localized, use_language
+from ..i18n import current_language, localized, translated, use_language
 from ..security import login_required, public
 from ..services import accounts, badges, learning
 from ..services.assignments import open_course_slugs
@@ -138,8 +138,15 @@ def quiz(course_slug: str, module_slug: str):
     blocked = _blocked_by_prerequisites(course)
     if blocked:
         return blocked
-    text = module.text_for(current_language())
     ticket, token = learning.new_ticket(current_app.config["SECRET_KEY"], current_user, module)
+    return _quiz_page(course, module, ticket, token)
+
+
+def _quiz_page(course, module, ticket, token, errors=None, posted=None, verdict=None, status=200):
+    """The quiz form (or why no attempt is possible now); a form sent back shows ``errors`` and keeps ``posted``."""
+    text = module.text_for(current_language())
+    verdict = verdict or learning.attempt_verdict(current_user, get_catalog(), module)
+    settings = course.quiz_settings
     return render_template(
         "learn/quiz.html",
         course=course,
@@ -147,7 +154,12 @@ def quiz(course_slug: str, module_slug: str):
         text=text,
         order=presentations(text.questions, ticket.seed),
         token=token,
-    )
+        verdict=verdict,
+        settings=settings,
+        cooldown=format_timedelta(settings.cooldown, threshold=1) if settings.cooldown else None,
+        errors=errors,
+        posted=posted,
+    ), status
 
 
 @bp.route("/courses/<course_slug>/<module_slug>/read", methods=["POST"])
@@ -179,10 +191,9 @@ def submit_quiz(course_slug: str, module_slug: str):
     blocked = _blocked_by_prerequisites(course)
     if blocked:
         return blocked
+    token = request.form.get("attempt", "")
     try:
-        ticket = learning.read_ticket(
-            current_app.config["SECRET_KEY"], request.form.get("attempt", ""), current_user, module
-        )
+        ticket = learning.read_ticket(current_app.config["SECRET_KEY"], token, current_user, module)
         attempt, fresh, certificate = learning.submit_quiz(
             current_user,
             get_catalog(),
@@ -192,6 +203,12 @@ def submit_quiz(course_slug: str, module_slug: str):
             request.form.getlist,
             module.text_for(current_language()).questions,
         )
+    except learning.AnswersIncomplete as error:
+        # The same attempt again (same token, same order), each problem on its question, every answer kept.
+        errors = {problem.question_id: translated(problem) for problem in error.problems}
+        return _quiz_page(course, module, ticket, token, errors=errors, posted=request.form, status=422)
+    except learning.AttemptRefused as refused:
+        return _quiz_page(course, module, ticket, token, verdict=refused.verdict, status=409)
     except learning.SubmissionError as error:
         return render_error(400, str(error))
     if fresh:
@@ -225,6 +242,7 @@ def attempt(course_slug: str, module_slug: str, attempt_id: int):
     module = course.module(module_slug) if course else None
     questions, order = learning.attempt_review(attempt, module, current_language())
     certificate = learning.certificate_of(attempt.user_id, course_slug)
+    reveal = learning.attempt_reveal(attempt, get_catalog())
     return render_template(
         "learn/attempt.html",
         person=accounts.user_by_id(attempt.user_id),
@@ -234,6 +252,7 @@ def attempt(course_slug: str, module_slug: str, attempt_id: int):
         questions=questions,
         order=order,
         certificate=certificate,
+        reveal=reveal,
     )
 
 
