@@ -80,9 +80,9 @@ def reveal(settings: QuizSettings, passed: bool, attempts_left: int | None) -> R
     """What to show in a review, given whether the learner has passed this quiz and how many attempts remain.
 
     ``after_passing`` shows the right answers once any attempt passed;
-    ``after_last_attempt`` once no attempt is left (or the quiz is passed and
-    no attempt is left); ``never`` keeps them hidden. Explanations follow the
-    right answers, because they state them.
+    ``after_last_attempt`` once no attempt is left, passed or not; ``never``
+    keeps them hidden. Which questions were right or wrong is always shown.
+    Explanations follow the right answers, because they state them.
     """
     if settings.show_answers == AFTER_PASSING:
         shown = passed
