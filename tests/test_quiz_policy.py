@@ -23,7 +23,7 @@ NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
 
 def test_the_defaults_allow_unlimited_attempts_without_a_pause_and_show_answers_after_passing():
-    assert DEFAULT_SETTINGS == QuizSettings(None, timedelta(0), AFTER_PASSING)
+    assert QuizSettings(None, timedelta(0), AFTER_PASSING) == DEFAULT_SETTINGS
     many = [NOW - timedelta(seconds=n) for n in range(50)]
     verdict = may_attempt(DEFAULT_SETTINGS, many, NOW)
     assert (verdict.status, verdict.number, verdict.limit, verdict.available_at) == (ALLOWED, 51, None, None)

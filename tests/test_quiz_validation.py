@@ -37,7 +37,9 @@ def visible_text(html: str) -> str:
 
 def question_block(html: str, qid: str) -> str:
     """The rendered <li> of one question."""
-    match = re.search(rf'<li class="question[^"]*" id="question-{qid}">(.*?)</li>\s*(?=<li class="question|</ol>)', html, re.S)
+    match = re.search(
+        rf'<li class="question[^"]*" id="question-{qid}">(.*?)</li>\s*(?=<li class="question|</ol>)', html, re.S
+    )
     assert match, f"question {qid} not on the page"
     return match.group(1)
 
@@ -58,7 +60,7 @@ def test_a_blank_choose_all_question_comes_back_marked_with_every_other_answer_k
     assert '<a href="#question-intro-multiple">Question 2: Choose at least one option.</a>' in summary
     assert "1 question needs your attention" in summary
     # The other questions are not marked, and what was answered is still selected or typed.
-    assert 'aria-invalid' not in question_block(html, "intro-single")
+    assert "aria-invalid" not in question_block(html, "intro-single")
     assert re.search(r'value="b" checked', question_block(html, "intro-single"))
     assert re.search(r'value="false" checked', question_block(html, "intro-truefalse"))
     assert 'value="five to six"' in question_block(html, "intro-text")
@@ -97,7 +99,11 @@ def test_every_blank_question_is_listed_in_order_with_its_own_message(client, le
     ]
     assert re.findall(r'<a href="#question-[^"]+">([^<]+)</a>', html) == expected
     assert 'aria-invalid="true" aria-describedby="prompt-intro-text error-intro-text"' in html
-    assert html.count('<select id="q-intro-matching-') == html.count('aria-invalid="true" aria-describedby="error-intro-matching"') == 3
+    assert (
+        html.count('<select id="q-intro-matching-')
+        == html.count('aria-invalid="true" aria-describedby="error-intro-matching"')
+        == 3
+    )
 
 
 def test_a_too_long_typed_answer_is_kept_and_explained(client, learner):

@@ -15,12 +15,12 @@ from typing import Any
 from .answers import answers_match
 from .errors import Reporter
 from .question_base import (
+    N_,
     AnswerError,
     GetList,
     Grade,
     InvalidAnswer,
     MissingAnswer,
-    N_,
     Question,
     QuestionType,
 )

@@ -58,7 +58,9 @@ def read_quiz_settings(meta: LineDict, report: Reporter) -> QuizSettings:
     cooldown = _cooldown(meta, report)
     show = meta.get("show_answers", DEFAULT_SETTINGS.show_answers)
     if show not in SHOW_ANSWERS:
-        report.error(f"'show_answers' must be one of {', '.join(SHOW_ANSWERS)} (got '{show}')", meta.line_of("show_answers"))
+        report.error(
+            f"'show_answers' must be one of {', '.join(SHOW_ANSWERS)} (got '{show}')", meta.line_of("show_answers")
+        )
         show = DEFAULT_SETTINGS.show_answers
     elif show == AFTER_LAST_ATTEMPT and attempts is None:
         report.error(

@@ -16,7 +16,6 @@ from ..choices import department_choices
 from ..domain.report import build_report
 from ..domain.results import radar_for
 from ..errors import render_error
-from ..forms import error_summary
 from ..i18n import language_names, report_texts
 from ..models import Candidate
 from ..models.candidate import STATUSES
@@ -185,7 +184,11 @@ def _invitation_text(candidate: Candidate, link: str) -> tuple[str, str]:
 @bp.route("/candidates/<int:candidate_id>")
 @role_required("hr")
 def report(candidate_id: int):
-    candidate = _candidate(candidate_id)
+    return _report_page(_candidate(candidate_id))
+
+
+def _report_page(candidate, note_form=None, status_form=None, status=200):
+    """The candidate's report; a note or decision form sent back with errors is shown with them and its values."""
     catalog = get_catalog()
     assessment = candidate_records.submitted_assessment(candidate)
     report = None
@@ -211,11 +214,11 @@ def report(candidate_id: int):
         questions=questions,
         order=order,
         time_expired=candidate_test.time_expired(candidate, candidate_test.grace_of(current_app.config)),
-        note_form=NoteForm(),
-        status_form=StatusForm(obj=candidate),
+        note_form=note_form or NoteForm(),
+        status_form=status_form or StatusForm(obj=candidate),
         hire_form=hire_form,
         confirm=ConfirmForm(),
-    )
+    ), status
 
 
 @bp.route("/compare")
@@ -254,7 +257,7 @@ def add_note(candidate_id: int):
     candidate = _candidate(candidate_id)
     form = NoteForm()
     if not form.validate_on_submit():
-        return render_error(400, error_summary(form))
+        return _report_page(candidate, note_form=form, status=400)
     candidate_records.add_note(candidate, current_user, form.text.data.strip())
     flash(_("Note added."), "success")
     return redirect(url_for("hr.report", candidate_id=candidate.id))
@@ -266,7 +269,7 @@ def change_status(candidate_id: int):
     candidate = _candidate(candidate_id)
     form = StatusForm()
     if not form.validate_on_submit():
-        return render_error(400, error_summary(form))
+        return _report_page(candidate, status_form=form, status=400)
     if candidate.submitted_at is None:
         return render_error(400, _("The candidate has not submitted yet; decide after they finish."))
     if candidate.status == "hired":

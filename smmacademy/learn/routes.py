@@ -9,6 +9,7 @@ from flask_babel import format_decimal, format_timedelta
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..badges.forms import RevokeForm
 from ..catalog_state import get_catalog
 from ..content.catalog import ASSET_SUFFIXES, EVERYONE, ROLES
 from ..content.questions import presentations
@@ -281,8 +282,15 @@ def certificate(code: str):
         abort(404)
     if not can_view_certificate(current_user, certificate.user_id):
         abort(403)
+    return certificate_page(certificate)
+
+
+def certificate_page(certificate, revoke_form=None, status=200):
+    """A certificate in its holder's language; an admin's revoke form sent back keeps its error and text."""
     use_language(certificate.user.language)  # a certificate reads in its holder's language
-    return render_template("learn/certificate.html", certificate=certificate)
+    return render_template(
+        "learn/certificate.html", certificate=certificate, revoke_form=revoke_form or RevokeForm()
+    ), status
 
 
 @bp.route("/verify", methods=["GET"])
