@@ -18,7 +18,6 @@ from datetime import date, timedelta
 from html import escape
 
 import pytest
-from sqlalchemy import select
 from wtforms.validators import DataRequired, InputRequired
 
 from smmacademy.catalog_state import get_catalog
@@ -31,6 +30,7 @@ from .conftest import PASSWORD, login
 from .test_form_limits import form_classes
 from .test_hr import as_candidate, invite
 from .test_learn import RIGHT, attempt_token
+from .test_quiz_validation import started_test
 
 NEW_PASSWORD = "a-brand-new-passphrase-42"
 
@@ -234,13 +234,7 @@ def _candidate_area(ctx):
 
 
 def _candidate_test(ctx):
-    browser = _candidate_client(ctx)
-    browser.post("/candidate/consent", data={"consent": "y"})
-    browser.post("/candidate/test", data={"action": "start"})
-    from smmacademy.services import candidate_test
-
-    candidate = db.session.scalar(select(Candidate))
-    questions = candidate_test.test_questions(candidate)[0]
+    browser, _candidate, questions = started_test(ctx.app, ctx.client, ctx.make_user)
     text = next(q for q in questions if q.type == "text")
     choice = next(q for q in questions if q.type in ("single", "multiple"))
     data = {"action": "submit", f"q-{text.id}": "3-4", f"q-{choice.id}": choice.options[0][0]}

@@ -132,13 +132,15 @@ def test_a_submission_inside_the_cooldown_is_refused_with_a_message_and_not_stor
 
 def test_a_submission_beyond_the_limit_is_refused_and_the_last_one_reveals_the_answers(learner, client):
     first = submit(client, WRONG)
-    assert EXPLANATION not in client.get(first.location).get_data(as_text=True)  # attempts remain
+    first_review = client.get(first.location).get_data(as_text=True)
+    assert EXPLANATION not in first_review and "Try again" in first_review  # attempts remain
     age_attempts(11)
     token = attempt_token(client)
     second = submit(client, WRONG, token=token)
     assert second.status_code == 302
     review = client.get(second.location).get_data(as_text=True)
     assert EXPLANATION in review and "Accepted answers:" in review  # no attempt left: the answers are shown
+    assert "Try again" not in review
     age_attempts(60)
     extra = client.post(QUIZ, data={**RIGHT, "attempt": token})
     assert extra.status_code == 302  # the same form sent again finds its stored attempt

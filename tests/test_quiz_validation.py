@@ -140,15 +140,20 @@ def test_every_question_type_says_what_is_missing_without_naming_an_id():
     assert all(p.question_id in str(p) for p in problems)  # the technical detail keeps it, for logs
 
 
-def test_candidate_test_with_an_invalid_answer_comes_back_with_the_answers_kept(app, client, make_user):
+def started_test(app, client, make_user):
+    """An HR person invites a candidate, who consents and starts the test: (candidate's client, candidate, questions)."""
     make_user("admin")
     login(client, make_user("hr"))
     candidate, link, _html = invite(client)
     browser, _ = as_candidate(app, link)
-    browser.post("/candidate/consent", data={"consent": "y"})
-    browser.post("/candidate/test", data={"action": "start"})
+    for url, data in (("/candidate/consent", {"consent": "y"}), ("/candidate/test", {"action": "start"})):
+        browser.post(url, data=data)
     db.session.refresh(candidate)
-    questions = candidate_test.test_questions(candidate)[0]
+    return browser, candidate, candidate_test.test_questions(candidate)[0]
+
+
+def test_candidate_test_with_an_invalid_answer_comes_back_with_the_answers_kept(app, client, make_user):
+    browser, candidate, questions = started_test(app, client, make_user)
     text = next((q for q in questions if q.type == "text"), None)
     choice = next(q for q in questions if q.type in ("single", "multiple"))
     data = {"action": "submit", f"q-{choice.id}": choice.options[0][0]}

@@ -14,6 +14,7 @@ from ..catalog_state import get_catalog
 from ..content.catalog import ASSET_SUFFIXES, EVERYONE, ROLES
 from ..content.questions import presentations
 from ..domain.progress import course_audiences, course_progress, missing_prerequisites, recommended_for_department
+from ..domain.quiz_policy import NO_ATTEMPTS_LEFT
 from ..errors import render_error
 from ..i18n import current_language, localized, translated, use_language
 from ..security import login_required, public
@@ -244,6 +245,8 @@ def attempt(course_slug: str, module_slug: str, attempt_id: int):
     questions, order = learning.attempt_review(attempt, module, current_language())
     certificate = learning.certificate_of(attempt.user_id, course_slug)
     reveal = learning.attempt_reveal(attempt, get_catalog())
+    own_retry = attempt.user_id == current_user.id and not attempt.passed and module is not None
+    can_retry = own_retry and learning.attempt_verdict(current_user, get_catalog(), module).status != NO_ATTEMPTS_LEFT
     return render_template(
         "learn/attempt.html",
         person=accounts.user_by_id(attempt.user_id),
@@ -254,6 +257,7 @@ def attempt(course_slug: str, module_slug: str, attempt_id: int):
         order=order,
         certificate=certificate,
         reveal=reveal,
+        can_retry=can_retry,
     )
 
 

@@ -23,34 +23,37 @@ COURSE, MODULE = next(
 BLANK = next(q for q in MODULE.questions if q.type == "multiple")
 
 
-def answer(page: Page, question) -> None:
-    """Give the right answer to ``question``."""
+def right_answer(question) -> list[tuple[str, str | None]]:
+    """(CSS selector, value) pairs of the right answer: value None = a box to check, else text or option value."""
     name = f"q-{question.id}"
     if question.type in ("single", "multiple"):
-        for key in sorted(question.correct):
-            page.locator(f'input[name="{name}"][value="{key}"]').check()
-    elif question.type == "truefalse":
-        page.locator(f'input[name="{name}"][value="{"true" if question.truth else "false"}"]').check()
-    elif question.type == "text":
-        page.locator(f'input[name="{name}"]').fill(question.answers[0])
-    else:
-        for index in range(len(question.pairs)):
-            page.locator(f'select[name="{name}-{index}"]').select_option(str(index))
+        return [(f'input[name="{name}"][value="{key}"]', None) for key in sorted(question.correct)]
+    if question.type == "truefalse":
+        return [(f'input[name="{name}"][value="{str(question.truth).lower()}"]', None)]
+    if question.type == "text":
+        return [(f'input[name="{name}"]', question.answers[0])]
+    return [(f'select[name="{name}-{index}"]', str(index)) for index in range(len(question.pairs))]
+
+
+def answer(page: Page, question) -> None:
+    """Give the right answer to ``question``."""
+    for selector, value in right_answer(question):
+        field = page.locator(selector)
+        if value is None:
+            field.check()
+        elif selector.startswith("select"):
+            field.select_option(value)
+        else:
+            field.fill(value)
 
 
 def still_answered(page: Page, question) -> None:
-    """The answer given to ``question`` is still selected, typed or matched."""
-    name = f"q-{question.id}"
-    if question.type in ("single", "multiple"):
-        for key in question.correct:
-            expect(page.locator(f'input[name="{name}"][value="{key}"]')).to_be_checked()
-    elif question.type == "truefalse":
-        expect(page.locator(f'input[name="{name}"][value="{"true" if question.truth else "false"}"]')).to_be_checked()
-    elif question.type == "text":
-        expect(page.locator(f'input[name="{name}"]')).to_have_value(question.answers[0])
-    else:
-        for index in range(len(question.pairs)):
-            expect(page.locator(f'select[name="{name}-{index}"]')).to_have_value(str(index))
+    """The answer given to ``question`` is still checked, typed or matched."""
+    for selector, value in right_answer(question):
+        if value is None:
+            expect(page.locator(selector)).to_be_checked()
+        else:
+            expect(page.locator(selector)).to_have_value(value)
 
 
 @pytest.mark.parametrize("phone", [False, True], ids=["1280px", "390px"])
