@@ -13,7 +13,7 @@ from smmacademy.domain.quiz_policy import AFTER_LAST_ATTEMPT, DEFAULT_SETTINGS, 
 from smmacademy.extensions import db
 from smmacademy.models import ModuleProgress, QuizAttempt
 
-from .conftest import REAL_COURSES
+from .conftest import REAL_COURSES, login
 from .test_learn import RIGHT, attempt_token, submit
 
 QUIZ = "/courses/basics/intro/quiz"
@@ -192,3 +192,19 @@ def test_never_keeps_the_right_answers_hidden_even_after_passing(never, client, 
     assert "Passed" in html and EXPLANATION not in html
     assert "this course does not show the right answers" in html
     assert re.search(r"<strong>Correct</strong>", html)
+
+
+def test_a_russian_learner_reads_the_attempt_number_and_the_pause_in_russian(limited, app, client, make_user):
+    make_user("admin")
+    user = make_user("learner")
+    user.language = "ru"
+    db.session.commit()
+    login(client, user)
+    first = client.get(QUIZ).get_data(as_text=True)
+    assert "Попытка 1 из 2" in first and "следующая становится доступна через 10 минут" in first
+    submit(client, WRONG)
+    assert "Следующая попытка будет доступна" in client.get(QUIZ).get_data(as_text=True)
+    age_attempts(11)
+    submit(client, WRONG)
+    age_attempts(11)
+    assert "Попыток больше нет: вы использовали все 2 попытки." in client.get(QUIZ).get_data(as_text=True)
