@@ -18,7 +18,7 @@ from ..domain.quiz_policy import NO_ATTEMPTS_LEFT
 from ..errors import render_error
 from ..i18n import current_language, localized, translated, use_language
 from ..security import login_required, public
-from ..services import accounts, badges, learning
+from ..services import accounts, badges, learning, quiz_limits
 from ..services.assignments import open_course_slugs
 from ..services.management import can_view, can_view_certificate
 from . import bp
@@ -147,7 +147,7 @@ def quiz(course_slug: str, module_slug: str):
 def _quiz_page(course, module, ticket, token, errors=None, posted=None, verdict=None, status=200):
     """The quiz form (or why no attempt is possible now); a form sent back shows ``errors`` and keeps ``posted``."""
     text = module.text_for(current_language())
-    verdict = verdict or learning.attempt_verdict(current_user, get_catalog(), module)
+    verdict = verdict or quiz_limits.attempt_verdict(current_user, get_catalog(), module)
     settings = course.quiz_settings
     return render_template(
         "learn/quiz.html",
@@ -157,7 +157,6 @@ def _quiz_page(course, module, ticket, token, errors=None, posted=None, verdict=
         order=presentations(text.questions, ticket.seed),
         token=token,
         verdict=verdict,
-        settings=settings,
         cooldown=format_timedelta(settings.cooldown, threshold=1) if settings.cooldown else None,
         errors=errors,
         posted=posted,
@@ -244,9 +243,11 @@ def attempt(course_slug: str, module_slug: str, attempt_id: int):
     module = course.module(module_slug) if course else None
     questions, order = learning.attempt_review(attempt, module, current_language())
     certificate = learning.certificate_of(attempt.user_id, course_slug)
-    reveal = learning.attempt_reveal(attempt, get_catalog())
+    reveal = quiz_limits.attempt_reveal(attempt, get_catalog())
     own_retry = attempt.user_id == current_user.id and not attempt.passed and module is not None
-    can_retry = own_retry and learning.attempt_verdict(current_user, get_catalog(), module).status != NO_ATTEMPTS_LEFT
+    can_retry = (
+        own_retry and quiz_limits.attempt_verdict(current_user, get_catalog(), module).status != NO_ATTEMPTS_LEFT
+    )
     return render_template(
         "learn/attempt.html",
         person=accounts.user_by_id(attempt.user_id),

@@ -20,6 +20,7 @@ from ..domain.progress import certificate_due, course_progress
 from ..extensions import db
 from ..models import Assessment, Certificate, ModuleProgress, QuizAttempt, User
 from ..models.base import utcnow
+from . import quiz_limits
 from .notifications import notify
 
 ATTEMPT_SALT = "quiz-attempt"
@@ -219,7 +220,7 @@ def submit_quiz(
         with db.session.no_autoflush:
             row = _row(user, module)
             seen = row.attempts if row.id is not None else 0
-            verdict = quiz_policy.may_attempt(settings, _attempt_times(user.id, module), now)
+            verdict = quiz_policy.may_attempt(settings, quiz_limits.attempt_times(user.id, module), now)
         if not verdict.allowed:
             db.session.rollback()
             raise AttemptRefused(verdict)
@@ -244,7 +245,7 @@ def submit_quiz(
             # The query must not flush the pending attempt: its IntegrityError
             # belongs to the commit below, where it is caught.
             with db.session.no_autoflush:
-                counted = _count_attempt(row, score, passed, now, seen if _restricted(settings) else None)
+                counted = _count_attempt(row, score, passed, now, seen if quiz_limits.restricted(settings) else None)
             if counted:
                 db.session.commit()
                 break
@@ -259,44 +260,6 @@ def submit_quiz(
     attempt = existing_attempt(ticket.nonce)
     certificate = issue_certificate_if_complete(user, catalog.courses[module.course_slug]) if passed else None
     return attempt, True, certificate
-
-
-def _restricted(settings: quiz_policy.QuizSettings) -> bool:
-    """Whether attempts are limited or paced, so counting one must not race with another."""
-    return settings.attempts is not None or bool(settings.cooldown)
-
-
-def _attempt_times(user_id: int, module: Module) -> list[datetime]:
-    """When each of the learner's attempts at this quiz was submitted."""
-    return list(
-        db.session.scalars(
-            select(QuizAttempt.submitted_at).where(
-                QuizAttempt.user_id == user_id,
-                QuizAttempt.course_slug == module.course_slug,
-                QuizAttempt.module_slug == module.slug,
-            )
-        )
-    )
-
-
-def attempt_verdict(user: User, catalog: Catalog, module: Module) -> quiz_policy.AttemptVerdict:
-    """May the learner start an attempt at this quiz now (the course's quiz settings)?"""
-    settings = catalog.courses[module.course_slug].quiz_settings
-    return quiz_policy.may_attempt(settings, _attempt_times(user.id, module), utcnow())
-
-
-def attempt_reveal(attempt: QuizAttempt, catalog: Catalog) -> quiz_policy.Reveal:
-    """What the review of ``attempt`` may show, by its course's settings and the learner's attempts so far."""
-    course = catalog.courses.get(attempt.course_slug)
-    settings = course.quiz_settings if course else quiz_policy.DEFAULT_SETTINGS
-    used, passed = db.session.execute(
-        select(func.count(QuizAttempt.id), func.max(case((QuizAttempt.passed, 1), else_=0))).where(
-            QuizAttempt.user_id == attempt.user_id,
-            QuizAttempt.course_slug == attempt.course_slug,
-            QuizAttempt.module_slug == attempt.module_slug,
-        )
-    ).one()
-    return quiz_policy.reveal(settings, bool(passed), settings.attempts_left(used))
 
 
 def _count_attempt(row: ModuleProgress, score: float, passed: bool, now: datetime, seen: int | None) -> bool:
