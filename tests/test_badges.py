@@ -144,7 +144,9 @@ def test_revoking_needs_a_reason(app, issued, make_user):
     _, certificate = issued
     _, admin_client = _admin_client(app, make_user)
     response = admin_client.post(f"/admin/certificates/{certificate.code}/revoke", data={"reason": ""})
-    assert response.status_code == 400 and "Give a reason" in response.get_data(as_text=True)
+    assert response.status_code == 400 and "Give a reason for revoking the certificate." in response.get_data(
+        as_text=True
+    )
     db.session.refresh(certificate)
     assert certificate.revoked_at is None
 

@@ -16,7 +16,6 @@ from ..choices import department_choices
 from ..content.translations import CURRENT, MISSING, STALE, UNMARKED, translation_report
 from ..domain.notifications import KINDS as MAIL_KINDS
 from ..errors import render_error
-from ..forms import error_summary
 from ..models import ROLES, User
 from ..models.notification import STATUSES as OUTBOX_STATUSES
 from ..params import int_arg
@@ -171,13 +170,20 @@ def departments():
             department = directory.add_department(name, key)
             flash(_("Added %(name)s (key %(key)s).", name=name, key=department.key), "success")
             return redirect(url_for("admin.departments"))
+    return _departments_page(form)
+
+
+def _departments_page(form, renamed=None, rename_form=None):
+    """The departments page; a rename sent back shows its error and typed name on that department's row."""
     return render_template(
         "admin/departments.html",
         form=form,
         counts=directory.department_head_counts(),
         departments=accounts.departments(),
         unknown_audiences=directory.audience_warnings(get_catalog()),
-    ), 400 if form.errors else 200
+        renamed=renamed,
+        rename_form=rename_form,
+    ), 400 if form.errors or rename_form else 200
 
 
 @bp.route("/departments/<int:department_id>", methods=["POST"])
@@ -186,11 +192,12 @@ def rename_department(department_id: int):
     department = accounts.department_by_id(department_id) or abort(404)
     form = DepartmentForm()
     if not form.validate_on_submit():
-        return render_error(400, error_summary(form))
+        return _departments_page(DepartmentForm(formdata=None), department.id, form)
     name = form.name.data.strip()
     other = accounts.department_by_name(name)
     if other and other.id != department.id:
-        return render_error(400, _("A department called %(name)s already exists.", name=name))
+        form.name.errors.append(_("A department called %(name)s already exists.", name=name))
+        return _departments_page(DepartmentForm(formdata=None), department.id, form)
     directory.rename_department(department, name)
     flash(_("Renamed to %(name)s.", name=name), "success")
     return redirect(url_for("admin.departments"))

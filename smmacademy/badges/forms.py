@@ -9,7 +9,13 @@ from ..models import Certificate
 
 
 class RevokeForm(BaseForm):
-    reason = StringField(_l("Reason for revoking"), validators=[DataRequired(), fits(Certificate.revocation_reason)])
+    reason = StringField(
+        _l("Reason for revoking"),
+        validators=[
+            DataRequired(message=_l("Give a reason for revoking the certificate.")),
+            fits(Certificate.revocation_reason),
+        ],
+    )
 
 
 class BadgeCheckForm(BaseForm):

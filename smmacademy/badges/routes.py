@@ -8,8 +8,8 @@ from flask import Response, abort, flash, jsonify, redirect, render_template, re
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..errors import render_error
 from ..interop import badges as ob
+from ..learn.routes import certificate_page
 from ..security import login_required, public, role_required
 from ..services import badges, management
 from . import bp
@@ -74,7 +74,7 @@ def revoke(code: str):
     certificate = _certificate_or_404(code)
     form = RevokeForm()
     if not form.validate_on_submit():
-        return render_error(400, _("Give a reason of at most 300 characters for revoking the certificate."))
+        return certificate_page(certificate, revoke_form=form, status=400)
     if badges.revoke(certificate, current_user, form.reason.data):
         flash(_("Certificate revoked. Its badge now verifies as revoked."), "success")
     else:

@@ -6,6 +6,7 @@ from functools import wraps
 
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
 
 from ..catalog_state import get_catalog, get_framework
 from ..domain import scoring
@@ -195,6 +196,9 @@ def test():
         except candidates.AlreadyDone:
             flash(_("Your knowledge test was already submitted; the first submission counts."), "info")
             return redirect(url_for("candidate.welcome"))
+        except candidate_test.AnswersInvalid as error:
+            errors = {problem.question_id: translated(problem) for problem in error.problems}
+            return _test_form(candidate, catalog, errors=errors, posted=request.form, status=422)
         except candidates.CandidateError as error:
             return render_error(400, translated(error))
         if action == "save":
@@ -208,10 +212,18 @@ def test():
         return redirect(url_for("candidate.welcome"))
     if candidate.test_started_at and candidate_test.close_if_expired(candidate, _grace(), catalog):
         return _time_is_up(200)
+    return _test_form(candidate, catalog)
+
+
+def _test_form(candidate, catalog, errors=None, posted=None, status=200):
+    """The test form; one sent back shows ``errors`` on their questions and keeps ``posted``.
+
+    Otherwise the answers the candidate saved are filled in.
+    """
     questions, order = candidate_test.test_questions(candidate, catalog) if candidate.test_started_at else ((), {})
-    return _test_page(
-        "candidate/test.html", questions=questions, order=order, given=candidate_test.saved_answers(candidate)
-    )
+    if posted is None:
+        posted = MultiDict(candidate_test.saved_answers(candidate))
+    return _test_page("candidate/test.html", questions=questions, order=order, errors=errors, posted=posted), status
 
 
 @bp.route("/test/confirm")

@@ -13,6 +13,7 @@ from .framework_translation import load_translations
 from .lesson_fields import read_objectives, read_optional, read_takeaways
 from .model import Catalog, Course, CourseText, Module, ModuleText, SearchHit
 from .questions import Question, parse_question
+from .quiz_settings import read_quiz_settings, refuse_in_translation
 from .render import render_markdown, word_count
 from .render_cache import RenderCache
 from .yamlfile import LineDict, YamlProblem, load_yaml, split_front_matter
@@ -157,6 +158,7 @@ class _Loader:
             modules=tuple(modules),
             path=str(folder),
             translations=self._course_translations(folder),
+            quiz_settings=read_quiz_settings(meta, report),
         )
 
     def _audience(self, meta: LineDict, report: Reporter) -> tuple[str, ...]:
@@ -181,6 +183,7 @@ class _Loader:
             meta, body, _line = parsed
             report = self.report.child(path, 1)
             title, summary = _required_text(meta, "title", report), _required_text(meta, "summary", report)
+            refuse_in_translation(meta, report)
             translations[COURSE_FILE.match(path.name).group(1)] = CourseText(title, summary, self.render(body).html)
         return translations
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from ..domain.quiz_policy import DEFAULT_SETTINGS, QuizSettings
 from .audience import AudienceRef
 from .errors import ContentError
 from .framework import Framework
@@ -99,6 +100,8 @@ class Course:
     path: str
     # Translations of the header by language code (course.ru.md); English lives in the fields above.
     translations: dict[str, CourseText] = field(default_factory=dict)
+    # Attempts, pause between attempts and when answers are shown, for every quiz of the course.
+    quiz_settings: QuizSettings = DEFAULT_SETTINGS
 
     @property
     def texts(self) -> dict[str, CourseText]:

@@ -18,26 +18,46 @@ if TYPE_CHECKING:
 GetList = Callable[[str], list[str]]
 
 
-class AnswerError(ValueError):
-    """A submitted answer to question ``question_id`` that cannot be graded as it is."""
+def N_(message: str) -> str:
+    """Mark ``message`` for translation (``pybabel extract -k N_``); this module knows no Flask."""
+    return message
 
-    def __init__(self, question_id: str, message: str):
-        super().__init__(message)
+
+class AnswerError(ValueError):
+    """A submitted answer to question ``question_id`` that cannot be graded as it is.
+
+    ``str(error)`` is the technical detail for logs and tools (it names the
+    question id). What a person reads is ``message``, an English template with
+    ``%(name)s`` placeholders filled from ``values`` and shown translated
+    (``smmacademy.i18n.translated``) next to the question: it never names an id.
+    """
+
+    def __init__(self, question_id: str, detail: str, message: str, **values: object):
+        super().__init__(detail)
         self.question_id = question_id
+        self.message, self.values = message, values
 
 
 class MissingAnswer(AnswerError):
     """The question (or one part of it, such as a matching item) was left blank."""
 
-    def __init__(self, question_id: str, message: str | None = None):
-        super().__init__(question_id, message or f"question '{question_id}' has no answer")
+    def __init__(
+        self, question_id: str, detail: str | None = None, message: str = N_("Answer this question."), **values: object
+    ):
+        super().__init__(question_id, detail or f"question '{question_id}' has no answer", message, **values)
 
 
 class InvalidAnswer(AnswerError):
     """The answer does not fit the question (unknown option, too long, ...): ``reason`` says how."""
 
-    def __init__(self, question_id: str, reason: str):
-        super().__init__(question_id, reason)
+    def __init__(
+        self,
+        question_id: str,
+        reason: str,
+        message: str = N_("This answer does not fit the question. Choose again."),
+        **values: object,
+    ):
+        super().__init__(question_id, reason, message, **values)
         self.reason = reason
 
 

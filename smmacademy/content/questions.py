@@ -15,6 +15,7 @@ from typing import Any
 from .answers import answers_match
 from .errors import Reporter
 from .question_base import (
+    N_,
     AnswerError,
     GetList,
     Grade,
@@ -108,12 +109,20 @@ class _ChoiceType(QuestionType):
         values = getlist(self.field(question))
         valid = dict(question.options)
         if not values:
-            raise MissingAnswer(question.id)
+            raise MissingAnswer(
+                question.id, message=N_("Choose at least one option.") if self.multiple else N_("Choose an answer.")
+            )
         if not self.multiple and len(values) != 1:
-            raise InvalidAnswer(question.id, f"question '{question.id}' takes exactly one answer")
+            raise InvalidAnswer(
+                question.id, f"question '{question.id}' takes exactly one answer", N_("Choose exactly one answer.")
+            )
         unknown = [value for value in values if value not in valid]
         if unknown:
-            raise InvalidAnswer(question.id, f"question '{question.id}' has no option '{unknown[0]}'")
+            raise InvalidAnswer(
+                question.id,
+                f"question '{question.id}' has no option '{unknown[0]}'",
+                N_("Choose from the options shown."),
+            )
         return sorted(set(values))
 
     def grade(self, question, answer):
@@ -174,9 +183,11 @@ class TrueFalse(QuestionType):
     def read_answer(self, question, getlist):
         values = getlist(self.field(question))
         if not values:
-            raise MissingAnswer(question.id)
+            raise MissingAnswer(question.id, message=N_("Choose true or false."))
         if len(values) != 1 or values[0] not in {"true", "false"}:
-            raise InvalidAnswer(question.id, f"question '{question.id}' takes 'true' or 'false'")
+            raise InvalidAnswer(
+                question.id, f"question '{question.id}' takes 'true' or 'false'", N_("Choose true or false.")
+            )
         return values[0] == "true"
 
     def grade(self, question, answer):
@@ -207,10 +218,13 @@ class TextAnswer(QuestionType):
     def read_answer(self, question, getlist):
         values = getlist(self.field(question))
         if len(values) != 1 or not values[0].strip():
-            raise MissingAnswer(question.id)
+            raise MissingAnswer(question.id, message=N_("Type your answer."))
         if len(values[0]) > self.max_length:
             raise InvalidAnswer(
-                question.id, f"the answer to question '{question.id}' is longer than {self.max_length} characters"
+                question.id,
+                f"the answer to question '{question.id}' is longer than {self.max_length} characters",
+                N_("Shorten your answer to %(num)s characters or fewer."),
+                num=self.max_length,
             )
         return values[0].strip()
 
@@ -266,13 +280,21 @@ class Matching(QuestionType):
         for index in range(len(question.pairs)):
             values = getlist(self.field(question, index))
             if len(values) != 1 or not values[0].strip():
-                raise MissingAnswer(question.id, f"question '{question.id}': item {index + 1} is not matched")
+                raise MissingAnswer(
+                    question.id,
+                    f"question '{question.id}': item {index + 1} is not matched",
+                    N_("Choose a match for every item."),
+                )
             try:
                 picked = int(values[0])
             except ValueError:
-                raise InvalidAnswer(question.id, f"question '{question.id}' has an invalid match") from None
+                raise InvalidAnswer(
+                    question.id, f"question '{question.id}' has an invalid match", N_("Choose matches from the lists.")
+                ) from None
             if not 0 <= picked < len(question.pairs):
-                raise InvalidAnswer(question.id, f"question '{question.id}' has no item {picked}")
+                raise InvalidAnswer(
+                    question.id, f"question '{question.id}' has no item {picked}", N_("Choose matches from the lists.")
+                )
             chosen.append(picked)
         return chosen
 

@@ -16,7 +16,6 @@ from ..choices import department_choices, manager_choices
 from ..domain.report import build_report
 from ..domain.results import radar_for
 from ..errors import render_error
-from ..forms import error_summary
 from ..i18n import language_names, report_texts
 from ..models import Candidate
 from ..models.candidate import STATUSES
@@ -199,8 +198,14 @@ def _hire_form(candidate: Candidate, blank: bool = False) -> HireForm:
     return form
 
 
-def _report_page(candidate: Candidate, status_form=None, hire_form=None, status: int = 200):
-    """The candidate report; a decision or hire form sent back with errors is shown in its place."""
+@bp.route("/candidates/<int:candidate_id>")
+@role_required("hr")
+def report(candidate_id: int):
+    return _report_page(_candidate(candidate_id))
+
+
+def _report_page(candidate: Candidate, note_form=None, status_form=None, hire_form=None, status: int = 200):
+    """The candidate report; a note, decision or hire form sent back with errors is shown in its place, with its values."""
     catalog = get_catalog()
     assessment = candidate_records.submitted_assessment(candidate)
     report = None
@@ -224,18 +229,12 @@ def _report_page(candidate: Candidate, status_form=None, hire_form=None, status:
         questions=questions,
         order=order,
         time_expired=candidate_test.time_expired(candidate, candidate_test.grace_of(current_app.config)),
-        note_form=NoteForm(),
+        note_form=note_form or NoteForm(),
         # Never pre-filled from the candidate: its note is HR's private invitation note, not a reason.
         status_form=status_form or StatusForm(formdata=None),
         hire_form=hire_form or _hire_form(candidate, blank=True),
         confirm=ConfirmForm(),
     ), status
-
-
-@bp.route("/candidates/<int:candidate_id>")
-@role_required("hr")
-def report(candidate_id: int):
-    return _report_page(_candidate(candidate_id))
 
 
 @bp.route("/compare")
@@ -275,7 +274,7 @@ def add_note(candidate_id: int):
     candidate = _candidate(candidate_id)
     form = NoteForm()
     if not form.validate_on_submit():
-        return render_error(400, error_summary(form))
+        return _report_page(candidate, note_form=form, status=400)
     candidate_records.add_note(candidate, current_user, form.text.data.strip())
     flash(_("Note added."), "success")
     return redirect(url_for("hr.report", candidate_id=candidate.id))

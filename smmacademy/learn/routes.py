@@ -5,18 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_from_directory, url_for
-from flask_babel import format_decimal
+from flask_babel import format_decimal, format_timedelta
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..badges.forms import RevokeForm
 from ..catalog_state import get_catalog
 from ..content.catalog import ASSET_SUFFIXES, EVERYONE, ROLES
 from ..content.questions import presentations
 from ..domain.progress import course_audiences, course_progress, missing_prerequisites, recommended_for_department
+from ..domain.quiz_policy import NO_ATTEMPTS_LEFT
 from ..errors import render_error
-from ..i18n import current_language, localized, use_language
+from ..i18n import current_language, localized, translated, use_language
 from ..security import login_required, public
-from ..services import accounts, badges, directory, learning
+from ..services import accounts, badges, directory, learning, quiz_limits
 from ..services.assignments import open_course_slugs
 from ..services.management import can_view, can_view_certificate
 from . import bp
@@ -144,8 +146,15 @@ def quiz(course_slug: str, module_slug: str):
     blocked = _blocked_by_prerequisites(course)
     if blocked:
         return blocked
-    text = module.text_for(current_language())
     ticket, token = learning.new_ticket(current_app.config["SECRET_KEY"], current_user, module)
+    return _quiz_page(course, module, ticket, token)
+
+
+def _quiz_page(course, module, ticket, token, errors=None, posted=None, verdict=None, status=200):
+    """The quiz form (or why no attempt is possible now); a form sent back shows ``errors`` and keeps ``posted``."""
+    text = module.text_for(current_language())
+    verdict = verdict or quiz_limits.attempt_verdict(current_user, get_catalog(), module)
+    settings = course.quiz_settings
     return render_template(
         "learn/quiz.html",
         course=course,
@@ -153,7 +162,11 @@ def quiz(course_slug: str, module_slug: str):
         text=text,
         order=presentations(text.questions, ticket.seed),
         token=token,
-    )
+        verdict=verdict,
+        cooldown=format_timedelta(settings.cooldown, threshold=1) if settings.cooldown else None,
+        errors=errors,
+        posted=posted,
+    ), status
 
 
 @bp.route("/courses/<course_slug>/<module_slug>/read", methods=["POST"])
@@ -185,10 +198,9 @@ def submit_quiz(course_slug: str, module_slug: str):
     blocked = _blocked_by_prerequisites(course)
     if blocked:
         return blocked
+    token = request.form.get("attempt", "")
     try:
-        ticket = learning.read_ticket(
-            current_app.config["SECRET_KEY"], request.form.get("attempt", ""), current_user, module
-        )
+        ticket = learning.read_ticket(current_app.config["SECRET_KEY"], token, current_user, module)
         attempt, fresh, certificate = learning.submit_quiz(
             current_user,
             get_catalog(),
@@ -198,6 +210,12 @@ def submit_quiz(course_slug: str, module_slug: str):
             request.form.getlist,
             module.text_for(current_language()).questions,
         )
+    except learning.AnswersIncomplete as error:
+        # The same attempt again (same token, same order), each problem on its question, every answer kept.
+        errors = {problem.question_id: translated(problem) for problem in error.problems}
+        return _quiz_page(course, module, ticket, token, errors=errors, posted=request.form, status=422)
+    except learning.AttemptRefused as refused:
+        return _quiz_page(course, module, ticket, token, verdict=refused.verdict, status=409)
     except learning.SubmissionError as error:
         return render_error(400, str(error))
     if fresh:
@@ -231,6 +249,11 @@ def attempt(course_slug: str, module_slug: str, attempt_id: int):
     module = course.module(module_slug) if course else None
     questions, order = learning.attempt_review(attempt, module, current_language())
     certificate = learning.certificate_of(attempt.user_id, course_slug)
+    reveal = quiz_limits.attempt_reveal(attempt, get_catalog())
+    own_retry = attempt.user_id == current_user.id and not attempt.passed and module is not None
+    can_retry = (
+        own_retry and quiz_limits.attempt_verdict(current_user, get_catalog(), module).status != NO_ATTEMPTS_LEFT
+    )
     return render_template(
         "learn/attempt.html",
         person=accounts.user_by_id(attempt.user_id),
@@ -240,6 +263,8 @@ def attempt(course_slug: str, module_slug: str, attempt_id: int):
         questions=questions,
         order=order,
         certificate=certificate,
+        reveal=reveal,
+        can_retry=can_retry,
     )
 
 
@@ -268,8 +293,15 @@ def certificate(code: str):
         abort(404)
     if not can_view_certificate(current_user, certificate.user_id):
         abort(403)
+    return certificate_page(certificate)
+
+
+def certificate_page(certificate, revoke_form=None, status=200):
+    """A certificate in its holder's language; an admin's revoke form sent back keeps its error and text."""
     use_language(certificate.user.language)  # a certificate reads in its holder's language
-    return render_template("learn/certificate.html", certificate=certificate)
+    return render_template(
+        "learn/certificate.html", certificate=certificate, revoke_form=revoke_form or RevokeForm()
+    ), status
 
 
 @bp.route("/verify", methods=["GET"])

@@ -39,6 +39,14 @@ class TimeExpired(CandidateError):
     """The test's time limit (plus grace) ran out; the test is closed."""
 
 
+class AnswersInvalid(CandidateError):
+    """Some answers do not fit their questions: ``problems`` holds each typed error; the page is shown again."""
+
+    def __init__(self, problems: tuple[grading.AnswerError, ...]):
+        super().__init__("; ".join(str(problem) for problem in problems))
+        self.problems = problems
+
+
 def grace_of(config: Mapping) -> timedelta:
     """The configured grace after the deadline (``CANDIDATE_TIME_GRACE_SECONDS``)."""
     return timedelta(seconds=int(config.get("CANDIDATE_TIME_GRACE_SECONDS", DEFAULT_GRACE_SECONDS)))
@@ -202,7 +210,7 @@ def _grade(questions: tuple[Question, ...], field_names: set[str], getlist) -> g
     except grading.UnknownFields as error:
         raise CandidateError(unknown_fields_message(error)) from None
     except grading.AnswersRejected as error:
-        raise CandidateError(gettext("Invalid answer: %(error)s.", error=error)) from None
+        raise AnswersInvalid(error.problems) from None
 
 
 def _open_test(candidate: Candidate, catalog: Catalog, grace: timedelta) -> tuple[Question, ...]:

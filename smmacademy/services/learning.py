@@ -8,19 +8,19 @@ from datetime import UTC, datetime, timedelta
 
 from flask_babel import gettext
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..content.catalog import Catalog, Course, Module
 from ..content.questions import GetList, Question, presentations
 from ..content.snapshot import fits, freeze, restore
-from ..domain import grading
+from ..domain import grading, quiz_policy
 from ..domain.notifications import CERTIFICATE
 from ..domain.progress import certificate_due, course_progress
 from ..extensions import db
 from ..models import Assessment, Certificate, ModuleProgress, QuizAttempt, User
 from ..models.base import utcnow
-from . import plans
+from . import plans, quiz_limits
 from .notifications import notify
 
 ATTEMPT_SALT = "quiz-attempt"
@@ -30,6 +30,25 @@ VIEW_REFRESH = timedelta(minutes=5)
 
 class SubmissionError(ValueError):
     """A quiz submission that is tampered, incomplete or stale; nothing is stored."""
+
+
+class AnswersIncomplete(SubmissionError):
+    """Some questions are blank or answered in a way that does not fit: ``problems`` holds each typed error.
+
+    The quiz page is shown again with each problem on its question and every answer given kept.
+    """
+
+    def __init__(self, problems: tuple[grading.AnswerError, ...]):
+        super().__init__("; ".join(str(problem) for problem in problems))
+        self.problems = problems
+
+
+class AttemptRefused(SubmissionError):
+    """The course's quiz settings allow no attempt now (no attempts left, or the pause is not over)."""
+
+    def __init__(self, verdict: quiz_policy.AttemptVerdict):
+        super().__init__(verdict.status)
+        self.verdict = verdict
 
 
 def progress_rows(user_id: int) -> dict[tuple[str, str], ModuleProgress]:
@@ -191,14 +210,21 @@ def submit_quiz(
     except grading.UnknownFields as error:
         raise SubmissionError(unknown_fields_message(error)) from None
     except grading.AnswersRejected as error:
-        raise SubmissionError(
-            gettext("The quiz is incomplete or contains invalid answers: %(error)s.", error=error)
-        ) from None
+        raise AnswersIncomplete(error.problems) from None
     answers, score = graded.answers, graded.score
     passed = score >= module.pass_mark
     frozen = freeze(shown or module.questions, ticket.seed, module.questions)
-    for _round in range(2):  # a second round only when the progress row was created in parallel
+    settings = catalog.courses[module.course_slug].quiz_settings
+    for _round in range(3):  # another round only when a parallel request counted an attempt first
         now = utcnow()
+        # The row first, then the attempts: the row's count guards the check (see _count_attempt).
+        with db.session.no_autoflush:
+            row = _row(user, module)
+            seen = row.attempts if row.id is not None else 0
+            verdict = quiz_policy.may_attempt(settings, quiz_limits.attempt_times(user.id, module), now)
+        if not verdict.allowed:
+            db.session.rollback()
+            raise AttemptRefused(verdict)
         db.session.add(
             QuizAttempt(
                 nonce=ticket.nonce,
@@ -220,15 +246,17 @@ def submit_quiz(
             # The query must not flush the pending attempt: its IntegrityError
             # belongs to the commit below, where it is caught.
             with db.session.no_autoflush:
-                _count_attempt(_row(user, module), score, passed, now)
-            db.session.commit()
-            break
+                counted = _count_attempt(row, score, passed, now, seen if quiz_limits.restricted(settings) else None)
+            if counted:
+                db.session.commit()
+                break
         except IntegrityError:
-            db.session.rollback()
-            stored = existing_attempt(ticket.nonce)
-            if stored is not None:  # the same form was stored by a parallel request
-                return stored, False, None
-    else:  # pragma: no cover - two lost races on one new progress row
+            pass
+        db.session.rollback()
+        stored = existing_attempt(ticket.nonce)
+        if stored is not None:  # the same form was stored by a parallel request
+            return stored, False, None
+    else:  # pragma: no cover - three lost races in a row
         raise SubmissionError(gettext("The attempt could not be stored. Send the form again."))
     attempt = existing_attempt(ticket.nonce)
     if passed:
@@ -237,25 +265,40 @@ def submit_quiz(
     return attempt, True, certificate
 
 
-def _count_attempt(row: ModuleProgress, score: float, passed: bool, now: datetime) -> None:
-    """Add an attempt to the progress row with SQL expressions, so parallel attempts all count."""
-    row.last_seen_at = now
-    if row.id is None:  # a new row: plain values
+def _count_attempt(row: ModuleProgress, score: float, passed: bool, now: datetime, seen: int | None) -> bool:
+    """Add an attempt to the progress row with SQL expressions, so parallel attempts all count.
+
+    With ``seen`` (limited or paced attempts) the row changes only while it
+    still holds ``seen`` attempts; False when a parallel attempt was counted
+    first, so the caller checks the settings again.
+    """
+    if row.id is None:  # a new row: plain values (a parallel insert fails on the unique key)
+        row.last_seen_at = now
         row.attempts, row.latest_score, row.best_score = 1, score, score
         if passed:
             row.quiz_passed_at = now
             row.completed_at = row.completed_at or now
-        return
-    row.attempts = ModuleProgress.attempts + 1
-    row.latest_score = score
-    row.best_score = case(
-        (ModuleProgress.best_score.is_(None), score),
-        (ModuleProgress.best_score < score, score),
-        else_=ModuleProgress.best_score,
-    )
+        return True
+    values = {
+        "last_seen_at": now,
+        "attempts": ModuleProgress.attempts + 1,
+        "latest_score": score,
+        "best_score": case(
+            (ModuleProgress.best_score.is_(None), score),
+            (ModuleProgress.best_score < score, score),
+            else_=ModuleProgress.best_score,
+        ),
+    }
     if passed:
-        row.quiz_passed_at = func.coalesce(ModuleProgress.quiz_passed_at, now)
-        row.completed_at = func.coalesce(ModuleProgress.completed_at, now)
+        values["quiz_passed_at"] = func.coalesce(ModuleProgress.quiz_passed_at, now)
+        values["completed_at"] = func.coalesce(ModuleProgress.completed_at, now)
+    condition = [ModuleProgress.id == row.id]
+    if seen is not None:
+        condition.append(ModuleProgress.attempts == seen)
+    result = db.session.execute(
+        update(ModuleProgress).where(*condition).values(**values).execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
 
 
 def attempt_review(attempt: QuizAttempt, module: Module | None, language: str | None):

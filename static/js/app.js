@@ -12,6 +12,11 @@
     });
   }
   document.addEventListener("DOMContentLoaded", markScrollableRegions);
+  // A form sent back with problems: move focus to the list of them, so a screen reader reads it first.
+  document.addEventListener("DOMContentLoaded", function () {
+    var summary = document.getElementById("error-summary");
+    if (summary) { summary.focus(); }
+  });
   window.addEventListener("resize", markScrollableRegions);
 
   document.addEventListener("change", function (event) {
