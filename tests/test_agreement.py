@@ -52,7 +52,9 @@ CASES = {
     "due soon on the last day": Case(due_in_days=7, percent=0, state="due_soon"),
     "open without a due date": Case(percent=0, state="open"),
     # Partial assignment: the person's target is the named modules, wherever the page or export counts it.
-    "required subset done, rest not": Case(intro=PASSED, modules=("intro",), percent=100, state="complete", team_done=1),
+    "required subset done, rest not": Case(
+        intro=PASSED, modules=("intro",), percent=100, state="complete", team_done=1
+    ),
     "required subset not done, rest done": Case(
         intro=PASSED, modules=("reading",), due_in_days=-1, percent=0, state="overdue", team_done=1
     ),

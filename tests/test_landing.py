@@ -93,7 +93,7 @@ def test_admin_overview_counts_people_departments_passwords_mail_and_content(cli
     assert "3 active accounts · 1 deactivated" in html
     assert "1 person has not yet replaced a temporary password." in _count(html, "pending-passwords")
     assert "2 active people have no department." in _count(html, "without-department")
-    assert '1 email could not be sent.' in _count(html, "mail-failed")
+    assert "1 email could not be sent." in _count(html, "mail-failed")
     assert "The course content passes the check." in _count(html, "content-errors")
     assert "8 departments" in html  # the default list
     assert "3 courses · 6 modules" in html
@@ -205,11 +205,16 @@ def test_onboarding_modules_are_marked_required_and_counted_as_the_target(client
     learner = _onboarded(make_user)
     login(client, learner)
     html = _course(client)
-    marked = re.findall(r'href="/courses/onboarding/(\w+)">[^<]+</a>\s*<span class="muted">[^<]*</span>\s*'
-                        r'(<span class="badge badge-required">Required for you</span>)?', html)
-    assert marked == [("start", '<span class="badge badge-required">Required for you</span>'),
-                      ("marketing", '<span class="badge badge-required">Required for you</span>'),
-                      ("pr", "")]
+    marked = re.findall(
+        r'href="/courses/onboarding/(\w+)">[^<]+</a>\s*<span class="muted">[^<]*</span>\s*'
+        r'(<span class="badge badge-required">Required for you</span>)?',
+        html,
+    )
+    assert marked == [
+        ("start", '<span class="badge badge-required">Required for you</span>'),
+        ("marketing", '<span class="badge badge-required">Required for you</span>'),
+        ("pr", ""),
+    ]
     assert "2 modules of this course are assigned to you" in html
     assert "0 of 2 required modules done" in html
     _done(learner, "onboarding", "start")

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from ..content.catalog import Catalog
-from ..domain.notifications import ASSIGNMENT
 from ..domain.next_step import Assigned
+from ..domain.notifications import ASSIGNMENT
 from ..domain.progress import CourseProgress, assigned_target, course_progress, done_keys, modules_complete
 from ..domain.team import COMPLETE, OVERDUE, assignment_state
 from ..extensions import db

@@ -32,7 +32,9 @@ def home_plan(catalog: Catalog, user: User, today: date | None = None) -> HomePl
     resume, step = home_steps(
         catalog.courses, rows, [view.as_assigned() for view in assignments], user.department_name, targets
     )
-    progress = [(course, course_progress(course, rows, targets.get(course.slug))) for course in catalog.courses.values()]
+    progress = [
+        (course, course_progress(course, rows, targets.get(course.slug))) for course in catalog.courses.values()
+    ]
     return HomePlan(
         assignments=assignments,
         resume=resume,
