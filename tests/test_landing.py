@@ -58,19 +58,6 @@ def test_managers_hr_and_admins_keep_my_learning_in_the_menu(client, make_user, 
     assert home.status_code == 200 and "Hello, " in home.get_data(as_text=True)
 
 
-def test_first_run_setup_lands_the_new_administrator_on_the_overview(client):
-    response = client.post(
-        "/setup",
-        data={
-            "full_name": "Ada Admin",
-            "email": "ada@example.com",
-            "password": "a-strong-password",
-            "confirm": "a-strong-password",
-        },
-    )
-    assert response.status_code == 302 and response.location == "/admin/overview"
-
-
 def _count(html: str, name: str) -> str:
     return re.search(rf'data-count="{name}">(.*?)</li>', html, flags=re.S).group(1)
 

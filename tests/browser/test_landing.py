@@ -36,6 +36,17 @@ def sign_in_counted(page: Page, url: str, click: Clicks) -> None:
     page.wait_for_load_state()
 
 
+def next_step_card(page: Page, url: str, heading: str, module_title: str, phone: bool):
+    """Sign in (one counted click); the home's first card has ``heading`` and names the module. Returns (card, clicks)."""
+    click = Clicks()
+    sign_in_counted(page, url, click)
+    card = page.locator("section.next-step")
+    expect(card.get_by_role("heading", name=heading)).to_be_visible()
+    expect(card).to_contain_text(module_title)
+    check_page(page, phone)
+    return card, click
+
+
 def check_page(page: Page, phone: bool) -> None:
     if phone:
         fits_phone(page)
@@ -59,13 +70,8 @@ def test_sign_in_then_continue_reaches_the_next_unfinished_module_in_two_clicks(
     )
     # Day one: nothing started; the home offers the assigned onboarding course.
     page = pages.new("first-day", phone=phone, bypass_csp=True)
-    click = Clicks()
-    sign_in_counted(page, server.url, click)
-    card = page.locator("section.next-step")
-    expect(card.get_by_role("heading", name="Start next")).to_be_visible()
-    expect(card).to_contain_text(FIRST.title)
+    card, click = next_step_card(page, server.url, "Start next", FIRST.title, phone)
     expect(card).to_contain_text("Assigned to you, no due date")
-    check_page(page, phone)
     click(card.get_by_role("link", name="Start", exact=True))
     expect(page.get_by_role("heading", name=FIRST.title, level=1)).to_be_visible()
     assert click.count == 2
@@ -95,12 +101,7 @@ def test_sign_in_then_continue_reaches_the_next_unfinished_module_in_two_clicks(
     )
 
     later = pages.new("next-day", phone=phone, bypass_csp=True)
-    click = Clicks()
-    sign_in_counted(later, server.url, click)
-    card = later.locator("section.next-step")
-    expect(card.get_by_role("heading", name="Continue where you left off")).to_be_visible()
-    expect(card).to_contain_text(SECOND.title)
-    check_page(later, phone)
+    card, click = next_step_card(later, server.url, "Continue where you left off", SECOND.title, phone)
     click(card.get_by_role("link", name="Continue", exact=True))
     expect(later.get_by_role("heading", name=SECOND.title, level=1)).to_be_visible()
     assert later.url.endswith(f"/courses/{ONBOARDING.slug}/{SECOND.slug}")
