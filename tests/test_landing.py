@@ -217,3 +217,18 @@ def test_onboarding_modules_are_marked_required_and_counted_as_the_target(client
     assert 'data-state="complete"' in home
     catalog = client.get("/courses").get_data(as_text=True)
     assert 'value="100" aria-label="Progress in Department onboarding"' in catalog
+
+
+def test_the_next_step_course_button_and_required_marks_read_in_russian(client, make_user, admin):
+    learner = _onboarded(make_user)
+    learner.language = "ru"
+    db.session.commit()
+    login(client, learner)
+    step = _next_step(_home(client))
+    assert "Начните следующий курс" in step and "Назначено вам, без срока" in step and ">Начать</a>" in step
+    html = _course(client)
+    assert html.count('<span class="badge badge-required">Обязателен для вас</span>') == 2
+    assert "Пройдено 0 из 2 обязательных модулей" in html and "весь курс: 0 из 3 модулей" in html
+    assert _start_button(html) == ("start", "/courses/onboarding/start", "Начать курс")
+    nav = html.split('class="main-nav"', 1)[1].split("</nav>", 1)[0]
+    assert '<a href="/home">Моё обучение</a>' in nav
