@@ -13,6 +13,7 @@ from datetime import date
 
 from .progress import (
     DONE_STATES,
+    completed_course_slugs,
     course_progress,
     missing_prerequisites,
     recommended_for_department,
@@ -93,10 +94,6 @@ def _assigned_order(item: tuple[int, Assigned]):
     return (assigned.state != OVERDUE, assigned.due is None, assigned.due or date.max, index)
 
 
-def _completed(courses: Mapping, rows: Mapping) -> set[str]:
-    return {slug for slug, course in courses.items() if course_progress(course, rows).complete}
-
-
 def _unlocked(course, courses: Mapping, completed: set[str]):
     """The course itself, or the first course that must be completed before it (prerequisites, in order)."""
     seen = set()
@@ -127,7 +124,7 @@ def next_steps(
     An empty list: everything is done.
     """
     targets = targets or {}
-    completed = _completed(courses, rows)
+    completed = completed_course_slugs(courses.values(), rows)
     steps: list[NextStep] = []
     planned: set[str] = set()
 

@@ -171,6 +171,11 @@ def certificate_due(progress: CourseProgress, already_issued: bool) -> bool:
     return progress.complete and not already_issued
 
 
+def completed_course_slugs(courses: Iterable, rows: dict[tuple[str, str], ProgressRow]) -> set[str]:
+    """Slugs of the courses whose every required module is done (the whole course: prerequisites, certificates)."""
+    return {course.slug for course in courses if course_progress(course, rows).complete}
+
+
 def missing_prerequisites(course, completed_courses: set[str]) -> list[str]:
     """Slugs of the course's prerequisites the learner has not completed."""
     return [slug for slug in course.prerequisites if slug not in completed_courses]
