@@ -87,6 +87,16 @@ def safe_next(target: str | None, fallback: str) -> str:
     return target
 
 
+def landing_url(user, target: str | None = None) -> str:
+    """Where ``user`` goes after signing in or opening ``/``: a safe ``next`` wins, else their role's start page.
+
+    The role -> page rule itself is ``domain.landing.landing_endpoint``.
+    """
+    from .domain.landing import landing_endpoint
+
+    return safe_next(target, url_for(landing_endpoint(user.role)))
+
+
 def _enforce_declared_access():
     """Refuse any view that did not declare its access policy."""
     if request.endpoint is None or request.endpoint == "static":

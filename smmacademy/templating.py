@@ -24,14 +24,14 @@ ROLE_LABELS = {
 
 # (endpoint, label, roles allowed, blueprint that marks it active)
 NAVIGATION = (
-    ("main.home", _l("Home"), None, "main"),
+    ("main.home", _l("My learning"), None, "main"),
     ("learn.catalog", _l("Courses"), None, "learn"),
     ("assessment.intro", _l("Self-assessment"), None, "assessment"),
     ("team.dashboard", _l("My team"), ("manager",), "team"),
     ("reviews.rounds", _l("Reviews"), ("manager",), "reviews"),
     ("reviews.requests", _l("Review requests"), None, "reviews"),
     ("hr.candidates_list", _l("Candidates"), ("hr",), "hr"),
-    ("admin.users", _l("Administration"), ("admin",), "admin"),
+    ("admin.overview", _l("Administration"), ("admin",), "admin"),
 )
 
 

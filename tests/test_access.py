@@ -56,6 +56,7 @@ ACCESS = {
     # No provider is configured here; tests/test_oidc.py signs in through a real one.
     "sso.start": ("GET", "/login/sso/corp", dict.fromkeys(ROLES, 404)),
     "sso.callback": ("GET", "/login/sso/corp/callback?code=x&state=y", dict.fromkeys(ROLES, 404)),
+    "admin.overview": ("GET", "/admin/overview", ADMIN_ONLY),
     "admin.users": ("GET", "/admin/", ADMIN_ONLY),
     "admin.create_user": ("GET", "/admin/users/new", ADMIN_ONLY),
     "admin.edit_user": ("GET", "/admin/users/{owner}", ADMIN_ONLY),

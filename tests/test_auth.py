@@ -30,7 +30,7 @@ def test_setup_creates_the_first_admin_and_then_disappears(client):
             "confirm": "long-enough-pass",
         },
     )
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.location == "/admin/overview"  # the admin's start page
     admin = db.session.scalar(select(User))
     assert (admin.email, admin.role, admin.full_name) == ("ada@example.com", "admin", "Ada Admin")
     assert admin.password_hash.startswith("scrypt:")

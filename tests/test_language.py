@@ -86,7 +86,7 @@ def test_a_signed_in_persons_choice_is_stored_and_followed_on_any_browser(app, c
     other_browser = app.test_client()
     login(other_browser, user)
     home = other_browser.get("/home", headers=EN)
-    assert lang_of(home) == "ru" and "Главная" in home.get_data(as_text=True)
+    assert lang_of(home) == "ru" and "Моё обучение" in home.get_data(as_text=True)
 
 
 def test_the_account_page_offers_following_the_browser_again(client, admin, login_as):

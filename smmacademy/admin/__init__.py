@@ -1,7 +1,7 @@
-"""Administration: users, departments, CSV import."""
+"""Administration: overview, users, departments, CSV import."""
 
 from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from . import routes  # noqa: E402,F401
+from . import overview, routes  # noqa: E402,F401

@@ -11,14 +11,10 @@ from ..domain.notifications import OPTIONAL_KINDS
 from ..i18n import language_names
 from ..main.forms import LanguageForm
 from ..models import User
-from ..security import login_required, public, safe_next
+from ..security import landing_url, login_required, public
 from ..services import accounts, notifications, password_reset, sessions, signin
 from . import bp
 from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, NotificationsForm, ResetPasswordForm, SetupForm
-
-
-def _home() -> str:
-    return url_for("main.home")
 
 
 def _address() -> str:
@@ -36,9 +32,9 @@ def start_session(user: User, remember: bool) -> None:
 def login():
     if accounts.site_is_empty():
         return redirect(url_for("auth.setup"))
-    target = safe_next(request.args.get("next"), _home())
+    target = request.args.get("next")
     if current_user.is_authenticated:
-        return redirect(target)
+        return redirect(landing_url(current_user, target))
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
@@ -61,7 +57,7 @@ def login():
             if result.user.must_change_password:
                 flash(_("Please choose your own password before you continue."), "info")
                 return redirect(url_for("auth.change_password"))
-            return redirect(target)
+            return redirect(landing_url(result.user, target))
     elif request.method == "POST":
         status = 400
     return render_template("auth/login.html", form=form), status
@@ -93,7 +89,7 @@ def setup():
         else:
             start_session(user, remember=False)
             flash(_("Welcome! Your administrator account is ready."), "success")
-            return redirect(url_for("admin.users"))
+            return redirect(landing_url(user))
     return render_template("auth/setup.html", form=form), 400 if form.errors else 200
 
 

@@ -41,6 +41,36 @@ def required_modules(course) -> list:
     return [m for m in course.modules if counts_toward_completion(m)]
 
 
+def target_modules(course, module_slugs: Iterable[str] | None = None) -> list:
+    """THE course-target rule: the modules a person must finish for ``course``.
+
+    Every required module of the course, or, when an assignment names a subset
+    (department onboarding assigns e.g. 2 of 9 modules), the required modules of
+    that subset. Course progress, assignment completion (``modules_complete``),
+    the "Required for you" marks and the next step all count against it.
+    An empty or missing subset means the whole course.
+    """
+    wanted = set(module_slugs) if module_slugs else None
+    return [m for m in required_modules(course) if wanted is None or m.slug in wanted]
+
+
+def assigned_target(module_sets: Iterable[Iterable[str] | None]) -> list[str] | None:
+    """The module slugs a person's open assignments of one course ask for; None = the whole course.
+
+    ``module_sets`` holds each assignment's ``module_slugs``. No assignment, or
+    one assignment of the whole course, means the whole course; several
+    subsets (say two departments' onboarding) add up, in the order given.
+    """
+    slugs: list[str] = []
+    seen_any = False
+    for subset in module_sets:
+        seen_any = True
+        if not subset:
+            return None
+        slugs.extend(s for s in subset if s not in slugs)
+    return slugs if seen_any else None
+
+
 def done_field(has_quiz: bool) -> str:
     """The progress column whose timestamp says a module is done: THE "module done" rule.
 
@@ -101,24 +131,21 @@ def course_progress(
     """Summarise one learner's rows against the course's current modules.
 
     Rows for modules that no longer exist are ignored here, so deleting a
-    module never breaks a page; they still show in history views. With
-    ``module_slugs`` only those modules count (e.g. department onboarding).
-    Optional modules get a status but count toward neither ``done`` nor ``total``.
+    module never breaks a page; they still show in history views. Every module
+    gets a status; ``done``, ``started`` and ``total`` count the person's target
+    (``target_modules``: the required modules, or those of ``module_slugs``,
+    e.g. department onboarding). Optional modules never count.
     """
     statuses, last_seen = {}, None
-    wanted = set(module_slugs) if module_slugs is not None else None
     for module in course.modules:
-        if wanted is not None and module.slug not in wanted:
-            continue
         row = rows.get((course.slug, module.slug))
         statuses[module.slug] = module_status(row, module.has_quiz)
         if row is not None and (last_seen is None or row.last_seen_at > last_seen):
             last_seen = row.last_seen_at
-    required = {m.slug for m in required_modules(course)}
-    counted = [status for slug, status in statuses.items() if slug in required]
+    counted = [statuses[m.slug] for m in target_modules(course, module_slugs)]
     done = sum(1 for s in counted if s in DONE_STATES)
     started = sum(1 for s in counted if s != NOT_STARTED)
-    return CourseProgress(course.slug, len(required), done, started, statuses, last_seen)
+    return CourseProgress(course.slug, len(counted), done, started, statuses, last_seen)
 
 
 def done_keys(courses: Iterable, rows: dict[tuple[str, str], ProgressRow]) -> set[tuple[str, str]]:
@@ -137,8 +164,7 @@ def modules_complete(course, done: set[tuple[str, str]], module_slugs: Iterable[
     Agrees with ``course_progress(...).complete``; it takes done keys so the
     dashboard can feed it keys computed in SQL from the same ``done_field`` rule.
     """
-    wanted = set(module_slugs) if module_slugs else None
-    required = [m for m in required_modules(course) if wanted is None or m.slug in wanted]
+    required = target_modules(course, module_slugs)
     return bool(required) and all((course.slug, m.slug) in done for m in required)
 
 
@@ -147,28 +173,9 @@ def certificate_due(progress: CourseProgress, already_issued: bool) -> bool:
     return progress.complete and not already_issued
 
 
-def continue_point(courses: Iterable, rows: dict[tuple[str, str], ProgressRow]):
-    """The (course, module) to resume: the first unfinished module of the most recent course."""
-    latest = None
-    for row in rows.values():
-        if latest is None or row.last_seen_at > latest.last_seen_at:
-            latest = row
-    if latest is None:
-        return None
-    by_slug = {c.slug: c for c in courses}
-    course = by_slug.get(latest.course_slug)
-    if course is None:
-        return None
-    progress = course_progress(course, rows)
-    if progress.complete:
-        return None
-    current = course.module(latest.module_slug)
-    if current is not None and progress.statuses[current.slug] not in DONE_STATES:
-        return course, current
-    for module in course.modules:
-        if progress.statuses[module.slug] not in DONE_STATES:
-            return course, module
-    return None
+def completed_course_slugs(courses: Iterable, rows: dict[tuple[str, str], ProgressRow]) -> set[str]:
+    """Slugs of the courses whose every required module is done (the whole course: prerequisites, certificates)."""
+    return {course.slug for course in courses if course_progress(course, rows).complete}
 
 
 def missing_prerequisites(course, completed_courses: set[str]) -> list[str]:

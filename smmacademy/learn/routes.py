@@ -13,13 +13,20 @@ from ..badges.forms import RevokeForm
 from ..catalog_state import get_catalog
 from ..content.catalog import ASSET_SUFFIXES, EVERYONE, ROLES
 from ..content.questions import presentations
-from ..domain.progress import course_audiences, course_progress, missing_prerequisites, recommended_for_department
+from ..domain.next_step import course_step
+from ..domain.progress import (
+    course_audiences,
+    course_progress,
+    missing_prerequisites,
+    recommended_for_department,
+    target_modules,
+)
 from ..domain.quiz_policy import NO_ATTEMPTS_LEFT
 from ..errors import render_error
 from ..i18n import current_language, localized, translated, use_language
 from ..security import login_required, public
 from ..services import accounts, badges, directory, learning, quiz_limits
-from ..services.assignments import open_course_slugs
+from ..services.assignments import targets_for
 from ..services.management import can_view, can_view_certificate
 from . import bp
 
@@ -47,7 +54,7 @@ def catalog():
     rows = learning.progress_rows(current_user.id)
     audience = request.args.get("audience", "")
     department = current_user.department_key
-    assigned = open_course_slugs(current_user.id)
+    targets = targets_for(current_user.id)
     items = []
     for course in catalog.courses.values():
         if audience and audience not in course_audiences(course):
@@ -55,8 +62,8 @@ def catalog():
         items.append(
             {
                 "course": course,
-                "progress": course_progress(course, rows),
-                "assigned": course.slug in assigned,
+                "progress": course_progress(course, rows, targets.get(course.slug)),
+                "assigned": course.slug in targets,
                 "recommended": recommended_for_department(course, department),
             }
         )
@@ -81,10 +88,15 @@ def course(course_slug: str):
     rows = learning.progress_rows(current_user.id)
     missing = missing_prerequisites(course, learning.completed_courses(catalog, rows))
     certificate = learning.certificate_of(current_user.id, course.slug)
+    # The person's target: the modules their assignments name (e.g. onboarding), else the whole course.
+    target = targets_for(current_user.id).get(course.slug)
     return render_template(
         "learn/course.html",
         course=course,
-        progress=course_progress(course, rows),
+        progress=course_progress(course, rows, target),
+        whole=course_progress(course, rows) if target else None,
+        required_for_you={m.slug for m in target_modules(course, target)} if target else set(),
+        step=course_step(course, rows, target),
         rows=rows,
         missing=[catalog.courses[s] for s in missing],
         catalog_titles={slug: localized(c).title for slug, c in catalog.courses.items()},

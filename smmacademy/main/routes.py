@@ -10,11 +10,10 @@ from flask_babel import refresh
 from flask_login import current_user
 
 from ..catalog_state import get_catalog
-from ..domain.progress import continue_point, course_progress
 from ..i18n import LANGUAGE_COOKIE, LANGUAGE_COOKIE_DAYS, language_names, use_language
-from ..security import login_required, public, safe_next
+from ..security import landing_url, login_required, public, safe_next
 from ..services import accounts, learning, plan_views, reviews
-from ..services import assignments as assignment_service
+from ..services.learner_home import home_plan
 from . import bp
 from .forms import LanguageForm
 
@@ -26,7 +25,7 @@ def index():
         return redirect(url_for("auth.setup"))
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
-    return redirect(url_for("main.home"))
+    return redirect(landing_url(current_user))
 
 
 @bp.route("/healthz")
@@ -39,21 +38,20 @@ def health():
 @bp.route("/home")
 @login_required
 def home():
+    """My learning: the next step first, then assignments, courses in progress, results and certificates."""
     catalog = get_catalog()
-    rows = learning.progress_rows(current_user.id)
-    latest = learning.latest_assessment(current_user.id)
     today = date.today()
-    assignments = assignment_service.open_assignment_views(catalog, current_user.id, today)
-    progress = [(course, course_progress(course, rows)) for course in catalog.courses.values()]
-    in_progress = [(course, p) for course, p in progress if p.in_progress]
+    plan = home_plan(catalog, current_user, today)
     return render_template(
         "main/home.html",
-        resume=continue_point(catalog.courses.values(), rows),
-        assignments=assignments,
-        in_progress=in_progress,
+        plan=plan,
+        step=plan.step,
+        resume=plan.resume,
+        assignments=plan.assignments,
+        in_progress=plan.in_progress,
         attempts=learning.recent_attempts(current_user.id),
         certificates=learning.certificates_for(current_user.id),
-        latest_assessment=latest,
+        latest_assessment=learning.latest_assessment(current_user.id),
         review_requests=reviews.open_requests(current_user.id),
         plan_next=plan_views.next_step(catalog, current_user.id),
         catalog=catalog,

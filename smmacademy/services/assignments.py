@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from ..content.catalog import Catalog
+from ..domain.next_step import Assigned
 from ..domain.notifications import ASSIGNMENT
-from ..domain.progress import CourseProgress, course_progress, done_keys, modules_complete
+from ..domain.progress import CourseProgress, assigned_target, course_progress, done_keys, modules_complete
 from ..domain.team import COMPLETE, OVERDUE, assignment_state
 from ..extensions import db
 from ..models import Assessment, Assignment, ModuleProgress
@@ -15,9 +16,21 @@ from ..models.assignment import KIND_ASSESSMENT, KIND_COURSE
 from ..models.base import utcnow
 
 
-def open_course_slugs(user_id: int) -> set[str]:
-    """Slugs of courses currently assigned to a person."""
-    return {a.course_slug for a in db.session.scalars(Assignment.open_for(user_id)) if a.kind == KIND_COURSE}
+def course_targets(assignments) -> dict[str, list[str] | None]:
+    """Each assigned course's target for the person (domain.progress.assigned_target), from open assignments.
+
+    Courses not in the result have no assignment: their target is the whole course.
+    """
+    by_course: dict[str, list] = {}
+    for assignment in assignments:
+        if assignment.kind == KIND_COURSE and assignment.course_slug and assignment.withdrawn_at is None:
+            by_course.setdefault(assignment.course_slug, []).append(assignment.module_slugs)
+    return {slug: assigned_target(subsets) for slug, subsets in by_course.items()}
+
+
+def targets_for(user_id: int) -> dict[str, list[str] | None]:
+    """The person's course targets from their open assignments (one query)."""
+    return course_targets(db.session.scalars(Assignment.open_for(user_id)))
 
 
 def assignment_complete(
@@ -52,6 +65,12 @@ class AssignmentView:
     @property
     def overdue(self) -> bool:
         return self.state == OVERDUE
+
+    def as_assigned(self) -> Assigned:
+        """The facts domain.next_step orders assignments by."""
+        a = self.assignment
+        subset = tuple(a.module_slugs) if a.module_slugs else None
+        return Assigned(a.kind, a.course_slug, subset, a.due_date, self.state)
 
 
 def assignment_views(catalog: Catalog, user_id: int, assignments, today: date | None = None) -> list[AssignmentView]:

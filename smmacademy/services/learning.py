@@ -16,7 +16,7 @@ from ..content.questions import GetList, Question, presentations
 from ..content.snapshot import fits, freeze, restore
 from ..domain import grading, quiz_policy
 from ..domain.notifications import CERTIFICATE
-from ..domain.progress import certificate_due, course_progress
+from ..domain.progress import certificate_due, completed_course_slugs, course_progress
 from ..extensions import db
 from ..models import Assessment, Certificate, ModuleProgress, QuizAttempt, User
 from ..models.base import utcnow
@@ -59,7 +59,7 @@ def progress_rows(user_id: int) -> dict[tuple[str, str], ModuleProgress]:
 
 def completed_courses(catalog: Catalog, rows) -> set[str]:
     """Slugs of courses whose every current module is done."""
-    return {slug for slug, course in catalog.courses.items() if course_progress(course, rows).complete}
+    return completed_course_slugs(catalog.courses.values(), rows)
 
 
 def _row(user: User, module: Module) -> ModuleProgress:

@@ -9,7 +9,7 @@ from joserfc.errors import JoseError
 from requests import RequestException
 
 from ..auth.routes import start_session
-from ..security import public, safe_next
+from ..security import landing_url, public, safe_next
 from ..services import identities
 from . import EXTENSION, bp
 
@@ -30,7 +30,7 @@ def _refused(message: str, status: int):
 @public
 def start(provider: str):
     client = _client(provider)
-    session[NEXT_KEY] = safe_next(request.args.get("next"), url_for("main.home"))
+    session[NEXT_KEY] = safe_next(request.args.get("next"), "")  # "" = the role's start page
     try:
         return client.authorize_redirect(url_for("sso.callback", provider=provider, _external=True))
     except (OAuthError, RequestException, ValueError) as error:
@@ -63,4 +63,4 @@ def callback(provider: str):
     except identities.SignInRefused as error:
         return _refused(str(error), 403)
     start_session(user, remember=False)
-    return redirect(session.pop(NEXT_KEY, None) or url_for("main.home"))
+    return redirect(landing_url(user, session.pop(NEXT_KEY, None)))

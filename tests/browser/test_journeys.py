@@ -57,13 +57,13 @@ def test_first_run_setup_then_login_and_logout(server, pages):
     page.get_by_label("New password").fill("a-strong-password")
     page.get_by_label("Repeat the password").fill("a-strong-password")
     page.get_by_role("button", name="Create administrator").click()
-    expect(page.get_by_role("heading", name="Users")).to_be_visible()
+    expect(page.get_by_role("heading", name="Administration", exact=True)).to_be_visible()
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     page.goto(server.url + "/setup")
     expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
     sign_in(page, server, "ada@company.example", "a-strong-password")
-    expect(page.get_by_role("heading", name="Hello, Ada Admin")).to_be_visible()
+    expect(page.get_by_role("heading", name="Administration", exact=True)).to_be_visible()  # the admin overview
 
     # The admin creates a manager and a learner, then each signs in with the temporary password.
     people = {}
@@ -258,6 +258,7 @@ MAIN_PAGES = {
     "maria": ["/team/", "/team/assign"],
     "hr": ["/hr/", "/hr/new"],
     "admin": [
+        "/admin/overview",
         "/admin/",
         "/admin/users/new",
         "/admin/import",

@@ -60,7 +60,8 @@ def test_a_person_signs_in_through_the_provider_and_lands_in_their_role_and_depa
     page.goto(live.url + "/login")
     no_serious_a11y_violations(page)
     page.get_by_role("link", name="Sign in with Corp Directory").click()
-    expect(page.get_by_role("heading", name="Hello, Mo Directory")).to_be_visible()
+    expect(page.get_by_role("heading", name="My team")).to_be_visible()  # a manager lands on the team dashboard
+    assert page.url.endswith("/team/")
     page.goto(live.url + "/account")
     facts = page.locator("dl.facts")
     expect(facts).to_contain_text("Manager")

@@ -41,7 +41,7 @@ def test_a_user_signed_in_on_one_server_continues_on_the_other(two_servers):
     first, second = two_servers
     browser = Browser()
     status, html = browser.post_form(first.url + "/login", {"email": "pat@example.com", "password": "a-long-password"})
-    assert status == 200 and "Hello, Pat Person" in html  # followed the redirect to /home on the first server
+    assert status == 200 and "Pat Person" in html and "<h1>Administration</h1>" in html  # admin overview, first server
     status, html = browser.get(second.url + "/home")
     assert status == 200 and "Hello, Pat Person" in html
 
