@@ -170,7 +170,7 @@ def test_a_due_date_orders_assignments_and_finished_ones_are_skipped(courses):
 
 def test_the_rest_of_the_catalogue_puts_courses_in_progress_then_the_department_first(courses):
     rows = rows_of(("basics", "intro", "seen", 5))
-    steps = next_steps(courses, rows, [], department="PR")
+    steps = next_steps(courses, rows, [], department="pr")
     assert [(s.action, s.course.slug, s.recommended) for s in steps] == [
         (CONTINUE, "basics", False),
         (START, "onboarding", True),
