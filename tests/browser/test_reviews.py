@@ -33,8 +33,8 @@ def answer_review(pages, server, password: str, who: str, level: int, name: str,
     return page
 
 
-def test_manager_runs_a_review_with_three_peers_sees_blind_spots_and_records_agreed_levels(server, pages):
-    password = server.load_demo()
+def start_review_of_ivan(pages, server, password: str) -> Page:
+    """Maria, the demo manager, starts a review of Ivan Petrov; returns her page on the new round."""
     manager = pages.new("manager", bypass_csp=True)
     sign_in(manager, server, f"maria{DEMO}", password)
     manager.get_by_role("link", name="Reviews", exact=True).click()
@@ -44,6 +44,12 @@ def test_manager_runs_a_review_with_three_peers_sees_blind_spots_and_records_agr
     no_serious_a11y_violations(manager)
     manager.get_by_role("button", name="Start the review").click()
     expect(manager.get_by_text("Started 1 review.")).to_be_visible()
+    return manager
+
+
+def test_manager_runs_a_review_with_three_peers_sees_blind_spots_and_records_agreed_levels(server, pages):
+    password = server.load_demo()
+    manager = start_review_of_ivan(pages, server, password)
     expect(manager.get_by_role("heading", name="Review of Ivan Petrov")).to_be_visible()
     # Two peers are too few: the inline message says why and nobody is asked.
     for peer in ("Lena Fischer", "Sofia Rossi"):

@@ -185,8 +185,11 @@ def test_a_candidate_invited_in_russian_completes_the_whole_flow_on_a_phone(serv
         else:
             for select in group.locator("select").all():
                 select.select_option(index=1)
-    candidate.get_by_role("button", name="Сохранить ответы").click()
+    candidate.get_by_role("button", name="Сохранить ответы").click()  # the test stays open
     russian_page(candidate)
+    candidate.get_by_role("button", name="Проверить и отправить").click()
+    russian_page(candidate)
+    candidate.get_by_role("button", name="Отправить тест").click()
     candidate.get_by_role("button", name="Отправить ответы").click()
     expect(candidate.get_by_role("heading", name="Спасибо")).to_be_visible()
     russian_page(candidate, axe=True)
