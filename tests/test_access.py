@@ -146,9 +146,9 @@ ACCESS = {
     "reviews.target": ("GET", "/reviews/people/{owner}/target", SEES_REVIEW),
     # Only the people asked to answer open the form: here the owner's manager.
     "reviews.rate": ("GET", "/reviews/{round}/rate", {**SEES_REVIEW, "admin": 403}),
-    # No peers chosen: the manager and the admin are sent back with a message.
-    "reviews.peers": ("POST", "/reviews/{round}/peers", {**SEES_REVIEW, "manager": 302, "admin": 302}),
-    # No levels sent: the 400 page says what is missing; nothing is recorded.
+    # No peers chosen: the manager and the admin get the review page back with the message on the peers.
+    "reviews.peers": ("POST", "/reviews/{round}/peers", {**SEES_REVIEW, "manager": 400, "admin": 400}),
+    # No levels sent: the review page comes back saying what is missing; nothing is recorded.
     "reviews.calibrate": ("POST", "/reviews/{round}/calibrate", {**SEES_REVIEW, "manager": 400, "admin": 400}),
     # Development plans: the person, managers (or HR) up the line and admins; the world's owner has
     # a draft plan with a competency item and an own action. The rows run in this order.

@@ -18,19 +18,23 @@ from datetime import date, timedelta
 from html import escape
 
 import pytest
+from sqlalchemy import select
 from wtforms.validators import DataRequired, InputRequired
 
 from smmacademy.catalog_state import get_catalog
 from smmacademy.extensions import db
-from smmacademy.models import Candidate, Certificate, PasswordResetToken
+from smmacademy.models import Candidate, Certificate, DevelopmentPlan, PasswordResetToken, ReviewRound
 from smmacademy.models.base import utcnow
 from smmacademy.services import accounts, password_reset
 
 from .conftest import PASSWORD, login
+from .plan_factories import choose_target, make_calibrated_round
 from .test_form_limits import form_classes
 from .test_hr import as_candidate, invite
 from .test_learn import RIGHT, attempt_token
+from .test_plans import LEVELS
 from .test_quiz_validation import started_test
+from .test_reviews import DUE, all_rated
 
 NEW_PASSWORD = "a-brand-new-passphrase-42"
 
@@ -203,6 +207,18 @@ def _decision(ctx):
     )
 
 
+def _hire(ctx):
+    candidate = _submitted_candidate(ctx)
+    accounts.ensure_departments()
+    lead = ctx.make_user("manager", full_name="Marina Lead")
+    marketing = accounts.department_by_name("Marketing")
+    return (
+        ctx.client,
+        f"/hr/candidates/{candidate.id}/hire",
+        {"manager_id": str(lead.id), "department_id": str(marketing.id), "job_title": "Junior community manager"},
+    )
+
+
 def _area_ratings(framework, level: str = "4") -> tuple[str, dict]:
     area = framework.areas[0]
     return area.id, {f"r-{s.id}": level for cid in area.competency_ids for s in framework.competencies[cid].statements}
@@ -246,6 +262,70 @@ def _quiz(ctx):
     return ctx.client, "/courses/basics/intro/quiz", {**RIGHT, "attempt": attempt_token(ctx.client)}
 
 
+def _reviewer(ctx):
+    """A manager, signed in, with a person in their line."""
+    manager = _as("manager")(ctx)
+    return manager, ctx.make_user("learner", manager=manager, full_name="Paul Person")
+
+
+def _start_review(ctx):
+    _manager, person = _reviewer(ctx)
+    return ctx.client, "/reviews/start", {"person": str(person.id), "due_date": DUE}
+
+
+def _open_round(ctx) -> ReviewRound:
+    """An open review round about a person in the signed-in manager's line."""
+    _manager, person = _reviewer(ctx)
+    assert ctx.client.post("/reviews/start", data={"person": str(person.id), "due_date": DUE}).status_code == 302
+    return db.session.scalar(select(ReviewRound).where(ReviewRound.subject_id == person.id))
+
+
+def _peers(ctx):
+    round_ = _open_round(ctx)
+    peers = [ctx.make_user("learner", full_name=f"Peer {n}") for n in range(3)]
+    return ctx.client, f"/reviews/{round_.id}/peers", {"peers": [str(p.id) for p in peers]}
+
+
+def _rate(ctx):
+    round_ = _open_round(ctx)
+    return ctx.client, f"/reviews/{round_.id}/rate", {**all_rated(ctx.app, 3), "action": "submit"}
+
+
+def _calibrate(ctx):
+    round_ = _open_round(ctx)
+    data = {}
+    for number, cid in enumerate(round_.framework["competencies"]):
+        data[f"level-{cid}"] = str(number % 5 + 1)
+        data[f"note-{cid}"] = f"Agreed on {cid}"
+    return ctx.client, f"/reviews/{round_.id}/calibrate", data
+
+
+def _target(ctx):
+    _manager, person = _reviewer(ctx)
+    return ctx.client, f"/reviews/people/{person.id}/target", {"profile": "smm-manager"}
+
+
+def _draft_plan(ctx) -> DevelopmentPlan:
+    """A draft plan built by the signed-in manager for a person in their line."""
+    manager, person = _reviewer(ctx)
+    make_calibrated_round(ctx.app, person, manager, LEVELS)
+    choose_target(person, "smm-manager")
+    assert ctx.client.post(f"/plans/people/{person.id}/build").status_code == 302
+    return db.session.scalar(select(DevelopmentPlan).where(DevelopmentPlan.user_id == person.id))
+
+
+def _edit_plan_item(ctx):
+    plan = _draft_plan(ctx)
+    future = (date.today() + timedelta(days=30)).isoformat()
+    return ctx.client, f"/plans/items/{plan.items[0].id}", {"goal": "Run one campaign end to end", "due_date": future}
+
+
+def _own_action(ctx):
+    plan = _draft_plan(ctx)
+    future = (date.today() + timedelta(days=30)).isoformat()
+    return ctx.client, f"/plans/{plan.id}/actions", {"goal": "Shadow the PR lead for a week", "due_date": future}
+
+
 CASES: dict[str, Case] = {
     "auth.login": Case(_login, "password", ("email",), "LoginForm"),
     "auth.setup": Case(_setup, "email", ("full_name",), "SetupForm"),
@@ -264,6 +344,15 @@ CASES: dict[str, Case] = {
     "hr.invite": Case(_invite, "email", ("full_name", "profile_id", "language", "time_limit", "note"), "InviteForm"),
     "hr.add_note": Case(_note, "text", (), "NoteForm"),
     "hr.change_status": Case(_decision, "status", ("note",), "StatusForm"),
+    "hr.hire": Case(_hire, "manager_id", ("department_id", "job_title"), "HireForm"),
+    "reviews.start": Case(_start_review, "due_date", ("person",), "StartReviewForm"),
+    # At least three peers in all: none ticked is the form left empty.
+    "reviews.peers": Case(_peers, "peers", ()),
+    "reviews.rate": Case(_rate, "r-*", ("r-*",)),
+    "reviews.calibrate": Case(_calibrate, "level-*", ("level-*", "note-*")),
+    "reviews.target": Case(_target, "profile", (), "TargetForm"),
+    "plans.edit_item": Case(_edit_plan_item, "goal", ("due_date",), "PlanItemForm"),
+    "plans.add_action": Case(_own_action, "goal", ("due_date",), "OwnActionForm"),
     "assessment.area": Case(_assessment, "r-*", ("r-*",)),
     "candidate.consent": Case(_consent, "consent", (), "ConsentForm"),
     "candidate.area": Case(_candidate_area, "r-*", ("r-*",)),
@@ -283,7 +372,6 @@ NOTHING_REQUIRED = {
     "admin.retry_message": "a button",
     "team.edit_assignment": "due date and note are both optional",
     "team.withdraw_assignment": "a button",
-    "hr.hire": "the department is optional",
     "hr.revoke": "a button",
     "hr.reissue": "a button",
     "hr.delete": "a button",
@@ -291,6 +379,12 @@ NOTHING_REQUIRED = {
     "assessment.submit": "a button",
     "candidate.submit": "a button",
     "learn.mark_read": "a button",
+    "plans.build": "a button",
+    "plans.agree": "a button",
+    "plans.start": "a button",
+    "plans.reopen": "a button",
+    "plans.confirm": "a button",
+    "plans.remove_item": "a button",
     "main.set_language": "the language buttons; none means the browser's",
 }
 
@@ -321,11 +415,11 @@ class Context:
 
 
 def _expand(names, data, aliases) -> list[str]:
-    """Field names of the case, ``r-*`` standing for every rating on the page."""
+    """Field names of the case, ``r-*`` standing for every rating on the page (``level-*`` every level…)."""
     result = []
     for name in names:
-        if name == "r-*":
-            result += sorted(k for k in data if k.startswith("r-"))
+        if name.endswith("-*"):
+            result += sorted(k for k in data if k.startswith(name[:-1]))
         else:
             result.append(aliases.get(name, name))
     return result
@@ -372,7 +466,7 @@ def test_a_form_missing_a_required_field_comes_back_with_the_message_and_the_oth
     aliases = more[0] if more else {}
     missing = _expand([case.field], data, aliases)
     kept = _expand(case.kept, data, aliases)
-    missing = missing[:1] if case.field == "r-*" else missing
+    missing = missing[:1] if case.field.endswith("-*") else missing
     kept = [name for name in kept if name not in missing]
     if case.broken is not None:
         data = {**data, missing[0]: case.broken}

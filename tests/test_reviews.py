@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import threading
 from datetime import date, timedelta
 
@@ -94,12 +95,16 @@ def test_peers_must_number_three_to_eight_with_an_inline_message(app, client, te
     manager, person, _c, peers = team
     round_ = start_one(client, manager, person)
     login(client, person)
-    response = client.post(
-        f"/reviews/{round_.id}/peers", data={"peers": [peers[0].id, peers[1].id]}, follow_redirects=True
-    )
-    assert "Choose from 3 to 8 peers (a round would have 2)." in response.get_data(as_text=True)
+    response = client.post(f"/reviews/{round_.id}/peers", data={"peers": [peers[0].id, peers[1].id]})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert '<p class="error" id="peers-error">Choose from 3 to 8 peers (a round would have 2).</p>' in html
+    boxes = re.findall(r'<input[^>]*name="peers"[^>]*>', html)
+    ticked = [re.search(r'value="(\d+)"', box).group(1) for box in boxes if " checked" in box]
+    assert sorted(map(int, ticked)) == sorted([peers[0].id, peers[1].id])  # the choice is kept
     response = client.post(f"/reviews/{round_.id}/peers", data={"peers": [person.id, peers[0].id, peers[1].id]})
-    assert response.status_code == 302
+    assert response.status_code == 400
+    assert "(a round would have 2)" in response.get_data(as_text=True)  # the person is no peer of their own
     assert db.session.scalar(select(func.count()).where(ReviewRater.relation == "peer")) == 0
     inactive = make_user("learner")
     inactive.active = False
@@ -259,6 +264,24 @@ def test_calibration_refuses_missing_levels_with_a_clear_message(app, client, te
     response = client.post(f"/reviews/{round_.id}/calibrate", data={"level-nope": "3"})
     assert response.status_code == 400
     assert "Record an agreed level for every competency." in response.get_data(as_text=True)
+    assert db.session.get(ReviewRound, round_.id).status == "open"
+
+
+def test_a_refused_calibration_marks_the_row_and_keeps_the_levels_and_notes_chosen(app, client, team):
+    manager, person, _c, _p = team
+    round_ = start_one(client, manager, person)
+    first, *others = framework(app).competencies
+    data = {f"level-{cid}": "4" for cid in others} | {f"note-{first}": "Talked on Friday", f"level-{first}": "9"}
+    response = client.post(f"/reviews/{round_.id}/calibrate", data=data)
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    row = re.search(rf'<tr class="has-error">.*?name="level-{first}".*?</tr>', html, re.S).group(0)
+    assert "An agreed level must be a whole number from 1 to 5." in row and 'aria-invalid="true"' in row
+    assert '<option value="" selected>Choose a level…</option>' in row  # 9 is no level: nothing is picked for it
+    assert 'value="Talked on Friday"' in row
+    other = re.search(rf'<select[^>]*name="level-{others[0]}".*?</select>', html, re.S).group(0)
+    assert '<option value="4" selected>' in other and "Choose a level" not in other
+    assert html.count("has-error") == 1
     assert db.session.get(ReviewRound, round_.id).status == "open"
 
 

@@ -36,10 +36,13 @@ HIDDEN_STRENGTH = "hidden_strength"
 
 
 class ReviewError(ValueError):
-    """A review request that breaks a rule; ``message`` is an English template with ``%(name)s`` values."""
+    """A review request that breaks a rule; ``message`` is an English template with ``%(name)s`` values.
 
-    def __init__(self, message: str, **values):
-        self.message, self.values = message, values
+    ``competency``: the competency whose value is wrong, when there is one (so a form can show it on that row).
+    """
+
+    def __init__(self, message: str, competency: str | None = None, **values):
+        self.message, self.values, self.competency = message, values, competency
         super().__init__(message % values)
 
 
@@ -246,9 +249,9 @@ def validate_agreed(snapshot: dict, submitted: Mapping[str, str]) -> dict[str, i
     for cid in snapshot["competencies"]:
         raw = str(submitted.get(cid, "")).strip()
         if not raw:
-            raise ReviewError(N_("Record an agreed level for every competency."))
+            raise ReviewError(N_("Record an agreed level for every competency."), competency=cid)
         if not raw.isdigit() or not scoring.MIN_RATING <= int(raw) <= scoring.MAX_RATING:
-            raise ReviewError(N_("An agreed level must be a whole number from 1 to 5."))
+            raise ReviewError(N_("An agreed level must be a whole number from 1 to 5."), competency=cid)
         clean[cid] = int(raw)
     unknown = sorted(set(submitted) - set(snapshot["competencies"]))
     if unknown:
@@ -265,8 +268,10 @@ def validate_notes(snapshot: dict, submitted: Mapping[str, str]) -> dict[str, st
     for cid in snapshot["competencies"]:
         text = str(submitted.get(cid, "")).strip()
         if len(text) > NOTE_LENGTH:
-            raise ReviewError(N_("A note may be at most %(num)s characters long."), num=NOTE_LENGTH)
+            raise ReviewError(N_("A note may be at most %(num)s characters long."), competency=cid, num=NOTE_LENGTH)
         if control_character(text, multiline=True):
-            raise ReviewError(N_("A note contains an invisible control character; remove it and try again."))
+            raise ReviewError(
+                N_("A note contains an invisible control character; remove it and try again."), competency=cid
+            )
         notes[cid] = text
     return notes

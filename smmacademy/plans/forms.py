@@ -25,7 +25,7 @@ class _DueDateForm(BaseForm):
 
 
 class PlanItemForm(_DueDateForm):
-    goal = TextAreaField(_l("Goal"), validators=[DataRequired(), Length(max=GOAL_LENGTH)])
+    goal = TextAreaField(_l("Goal"), validators=[DataRequired(), Length(max=GOAL_LENGTH)], render_kw={"rows": 2})
     due_date = DateField(_l("Due date"), validators=[Optional()])
 
 

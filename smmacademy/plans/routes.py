@@ -91,9 +91,17 @@ def _page_context(person, plan=None):
 @bp.route("/people/<int:user_id>")
 @login_required
 def person(user_id: int):
-    person = _person(user_id)
-    context = _page_context(person)
+    return _plan_page(_person(user_id))
+
+
+def _plan_page(person, plan=None, item_form=None, item_id=None, own_form=None):
+    """The plan page; an item's or an own action's form sent back with errors is shown in its place, typed values
+    kept (status 400)."""
+    context = _page_context(person, plan)
     plan = context["plan"]
+    item_forms = {view["item"].id: PlanItemForm(formdata=None, obj=view["item"]) for view in context["items"]}
+    if item_form is not None:
+        item_forms[item_id] = item_form
     return render_template(
         "plans/plan.html",
         lead=plan_service.can_lead_plan(current_user, person.id),
@@ -101,9 +109,10 @@ def person(user_id: int):
         editable=plan is not None and rules.may_edit(plan.state),
         may_add=plan is not None and rules.may_add_own(plan.state),
         action_form=ActionForm(),
-        own_form=OwnActionForm(),
+        item_forms=item_forms,
+        own_form=own_form or OwnActionForm(formdata=None),
         **context,
-    )
+    ), 400 if item_form or own_form else 200
 
 
 @bp.route("/people/<int:user_id>/build", methods=["POST"])
@@ -172,8 +181,11 @@ def reopen(plan_id: int):
 @login_required
 def edit_item(item_id: int):
     item, plan = _item(item_id)
-    form = _checked(PlanItemForm())
-    if not plan_service.update_item(item, form.goal.data.strip(), form.due_date.data):
+    form = PlanItemForm()
+    valid = form.validate_on_submit()
+    if not valid and rules.may_edit(plan.state):
+        return _plan_page(accounts.user_by_id(plan.user_id), plan, item_form=form, item_id=item.id)
+    if not valid or not plan_service.update_item(item, form.goal.data.strip(), form.due_date.data):
         return render_error(409, _("The plan is agreed: reopen it before changing its items."))
     flash(_("The item is updated."), "success")
     return _back(plan.user_id)
@@ -194,8 +206,11 @@ def remove_item(item_id: int):
 @login_required
 def add_action(plan_id: int):
     plan = _plan(plan_id, "edit")
-    form = _checked(OwnActionForm())
-    if plan_service.add_own(current_user, plan, form.goal.data.strip(), form.due_date.data) is None:
+    form = OwnActionForm()
+    valid = form.validate_on_submit()
+    if not valid and rules.may_add_own(plan.state):
+        return _plan_page(accounts.user_by_id(plan.user_id), plan, own_form=form)
+    if not valid or plan_service.add_own(current_user, plan, form.goal.data.strip(), form.due_date.data) is None:
         return render_error(409, _("The plan is done: it takes no more actions."))
     flash(_("Your action is added. Your manager confirms it once it is done."), "success")
     return _back(plan.user_id)

@@ -142,12 +142,18 @@ def _results_context(round_, profile_id: str | None) -> dict:
 @bp.route("/<int:round_id>")
 @login_required
 def round_page(round_id: int):
-    round_ = _viewable(round_id)
+    return _round_page(_viewable(round_id))
+
+
+def _round_page(round_, peers_form=None, calibration: dict | None = None):
+    """The review page; the peers or calibration form sent back with a problem shows it on its field, with the
+    values chosen (status 400). ``calibration``: the levels, notes, error and competency of a refused calibration."""
     context = _results_context(round_, request.args.get("profile"))
     people = review_service.people_by_id(r.rater_id for r in round_.raters)
     agreed = {a.competency_id: a for a in review_service.agreed_in(round_.id)}
-    peers_form = PeersForm()
     nominate = review_service.may_nominate(current_user, round_)
+    sent_back = peers_form is not None or calibration is not None
+    peers_form = peers_form or PeersForm(formdata=None)
     if nominate:
         peers_form.peers.choices = [(p.id, p.full_name) for p in review_service.peer_choices(round_)]
     return render_template(
@@ -161,11 +167,12 @@ def round_page(round_id: int):
         peers_form=peers_form,
         peer_count=sum(1 for r in round_.raters if r.relation == RELATION_PEER),
         calibrate_form=CalibrateForm(),
+        calibration=calibration or {"levels": {}, "notes": {}, "error": None, "competency": None},
         scale=range(scoring.MIN_RATING, scoring.MAX_RATING + 1),
         min_peers=MIN_PEERS,
         max_peers=MAX_PEERS,
         **context,
-    )
+    ), 400 if sent_back else 200
 
 
 @bp.route("/<int:round_id>/peers", methods=["POST"])
@@ -176,12 +183,13 @@ def peers(round_id: int):
         abort(403)
     form = PeersForm()
     if not form.validate():
-        return render_error(400, _("Choose peers from the list."))
+        form.peers.errors = [_("Choose peers from the list.")]
+        return _round_page(round_, peers_form=form)
     try:
         added = review_service.nominate_peers(round_, current_user, form.peers.data or [])
     except ReviewError as problem:
-        flash(translated(problem), "error")
-        return redirect(url_for("reviews.round_page", round_id=round_.id) + "#peers")
+        form.peers.errors = [translated(problem)]
+        return _round_page(round_, peers_form=form)
     flash(ngettext("%(num)s peer asked to answer.", "%(num)s peers asked to answer.", len(added)), "success")
     return redirect(url_for("reviews.round_page", round_id=round_.id))
 
@@ -258,7 +266,8 @@ def calibrate(round_id: int):
     except review_service.AlreadyDone as problem:
         return render_error(409, translated(problem))
     except ReviewError as problem:
-        return render_error(400, translated(problem))
+        calibration = {"levels": levels, "notes": notes, "error": translated(problem), "competency": problem.competency}
+        return _round_page(round_, calibration=calibration)
     flash(_("Agreed levels recorded; the profile match now uses them."), "success")
     return redirect(url_for("reviews.round_page", round_id=round_.id))
 
