@@ -12,6 +12,27 @@
     });
   }
   document.addEventListener("DOMContentLoaded", markScrollableRegions);
+
+  // The phone header's menu button opens and closes the menu it controls; Escape closes it.
+  function setUpMenuButton() {
+    var button = document.querySelector(".menu-button[aria-controls]");
+    var menu = button && document.getElementById(button.getAttribute("aria-controls"));
+    if (!menu) { return; }
+    function show(open) {
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      menu.classList.toggle("is-open", open);
+    }
+    button.addEventListener("click", function () {
+      show(button.getAttribute("aria-expanded") !== "true");
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && button.getAttribute("aria-expanded") === "true") {
+        show(false);
+        button.focus();
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", setUpMenuButton);
   window.addEventListener("resize", markScrollableRegions);
 
   document.addEventListener("change", function (event) {
