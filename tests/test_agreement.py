@@ -108,7 +108,7 @@ def test_every_page_and_export_agrees_on_progress_and_assignment_state(app, clie
     cells = dict(re.findall(r'<td data-col="(\w+)"[^>]*>(.*?)</td>', row, flags=re.S))
     assert cells["assigned"] == f"{expected['completed']} / 1"
     assert _percent_texts(row) == [team_percent]
-    assert (">1 overdue</span>" in cells["status"]) == (expected["overdue"] == "1")
+    assert (">1 overdue assignment</span>" in cells["status"]) == (expected["overdue"] == "1")
     assert f">{expected['status']}</span>" in row
 
     (export,) = _csv(client.get("/team/export.csv"))

@@ -216,7 +216,6 @@ def member(user_id: int):
         history=history,
         assignments=assignments,
         chart=chart,
-        today=date.today(),
         edit_form=EditAssignmentForm(),
     )
 

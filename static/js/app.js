@@ -3,7 +3,7 @@
   "use strict";
   // A table that scrolls sideways (on a phone) must be reachable with the keyboard.
   function markScrollableRegions() {
-    document.querySelectorAll("table.data, .table-scroll").forEach(function (region) {
+    document.querySelectorAll("table.data, .table-scroll, .team-frame").forEach(function (region) {
       if (region.scrollWidth > region.clientWidth + 1) {
         region.setAttribute("tabindex", "0");
       } else {
