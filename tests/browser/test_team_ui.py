@@ -32,6 +32,15 @@ def make_overdue(server, *emails: str) -> None:
     engine.dispose()
 
 
+def open_as(server, pages, person: str = "maria", url: str | None = "/team/", phone: bool = True) -> Page:
+    """A fresh page, 390 or 1,280 px wide, signed in as the demo ``person`` and opened on ``url``."""
+    page = pages.new(f"{person}-{390 if phone else 1280}", phone=phone, bypass_csp=True)
+    sign_in(page, server, f"{person}@demo.smmacademy.local", server.demo_password)
+    if url:
+        page.goto(server.url + url)
+    return page
+
+
 def no_sideways_scroll(page: Page) -> None:
     """Neither the page nor the team table is wider than the window (the 1,280 px problem: 1,389 px in 1,066)."""
     page.wait_for_load_state("load")
@@ -56,11 +65,9 @@ def in_view(page: Page, locator) -> None:
 
 
 def test_the_team_table_fits_1280_px_with_status_and_best_fit_and_more_columns_on_demand(server, pages):
-    password = server.load_demo()
+    server.load_demo()
     make_overdue(server, "sofia@demo.smmacademy.local")
-    page = pages.new("manager", bypass_csp=True)
-    sign_in(page, server, MANAGER, password)
-    page.goto(server.url + "/team/")
+    page = open_as(server, pages, phone=False)
     headers = page.locator("table.team-table thead th")
     assert [t.strip(" ▲▼") for t in headers.all_inner_texts()] == PRIORITY_HEADERS
     no_sideways_scroll(page)
@@ -93,10 +100,9 @@ def test_the_team_table_fits_1280_px_with_status_and_best_fit_and_more_columns_o
 
 @pytest.mark.parametrize("phone", [False, True], ids=["1280", "390"])
 def test_a_manager_reaches_the_overdue_list_from_the_summary_card(server, pages, phone):
-    password = server.load_demo()
+    server.load_demo()
     make_overdue(server, "sofia@demo.smmacademy.local", "nina@demo.smmacademy.local")
-    page = pages.new("manager", phone=phone, bypass_csp=True)
-    sign_in(page, server, MANAGER, password)
+    page = open_as(server, pages, url=None, phone=phone)
     if "/team/" not in page.url:  # until managers land on their team, one click in the menu
         open_menu(page)
         page.get_by_role("link", name="My team").click()
@@ -109,7 +115,9 @@ def test_a_manager_reaches_the_overdue_list_from_the_summary_card(server, pages,
     summary = page.get_by_role("status")
     expect(summary).to_contain_text("Filtered: Overdue")
     expect(summary).to_contain_text("2 people of 6")
-    expect(page.get_by_role("link", name=re.compile("^2 overdue assignments"))).to_have_attribute("aria-current", "true")
+    expect(page.get_by_role("link", name=re.compile("^2 overdue assignments"))).to_have_attribute(
+        "aria-current", "true"
+    )
     no_serious_a11y_violations(page)
     if phone:
         fits_phone(page)
@@ -119,11 +127,9 @@ def test_a_manager_reaches_the_overdue_list_from_the_summary_card(server, pages,
 
 
 def test_on_a_phone_the_team_is_one_card_per_person(server, pages):
-    password = server.load_demo()
+    server.load_demo()
     make_overdue(server, "sofia@demo.smmacademy.local")
-    page = pages.new("manager", phone=True, bypass_csp=True)
-    sign_in(page, server, MANAGER, password)
-    page.goto(server.url + "/team/")
+    page = open_as(server, pages)
     fits_phone(page)
     expect(page.locator("table.team-table thead")).to_be_hidden()
     cards = page.locator("table.team-table tbody tr")
@@ -153,9 +159,8 @@ def test_on_a_phone_the_team_is_one_card_per_person(server, pages):
     ],
 )
 def test_other_wide_tables_become_cards_on_a_phone(server, pages, person, url, column):
-    password = server.load_demo()
-    page = pages.new(person, phone=True, bypass_csp=True)
-    sign_in(page, server, f"{person}@demo.smmacademy.local", password)
+    server.load_demo()
+    page = open_as(server, pages, person, url=None)
     if person == "hr":  # a candidate to list
         page.goto(server.url + "/hr/new")
         page.get_by_label("Candidate's full name").fill("Cara Candidate")
@@ -184,10 +189,8 @@ def header_on_one_line(page: Page) -> bool:
 
 
 def test_the_phone_header_is_one_line_with_a_menu_button(server, pages):
-    password = server.load_demo()
-    page = pages.new("manager", phone=True, bypass_csp=True)
-    sign_in(page, server, MANAGER, password)
-    page.goto(server.url + "/team/")
+    server.load_demo()
+    page = open_as(server, pages)
     button = page.get_by_role("button", name="Menu")
     expect(button).to_have_attribute("aria-expanded", "false")
     expect(button).to_have_attribute("aria-controls", "site-menu")
@@ -207,22 +210,24 @@ def test_the_phone_header_is_one_line_with_a_menu_button(server, pages):
     page.get_by_role("link", name="Courses", exact=True).click()
     expect(page.get_by_role("heading", name="Courses", level=1)).to_be_visible()
     expect(page.get_by_role("button", name="Menu")).to_have_attribute("aria-expanded", "false")
+    page.get_by_role("button", name="Русский").click()  # the Russian header fits one line too
+    expect(page.get_by_role("button", name="Меню")).to_have_attribute("aria-controls", "site-menu")
+    assert header_on_one_line(page)
 
     # At 1,280 px the same header shows everything on one line and no button.
-    wide = pages.new("wide")
-    sign_in(wide, server, MANAGER, password)
+    wide = open_as(server, pages, phone=False)
     expect(wide.get_by_role("button", name="Menu")).to_be_hidden()
     expect(wide.get_by_role("link", name="My team")).to_be_visible()
     assert header_on_one_line(wide)
 
 
 def test_without_javascript_the_phone_menu_is_simply_open(server, pages):
-    password = server.load_demo()
+    server.load_demo()
     context = pages.browser.new_context(viewport=PHONE, java_script_enabled=False)
     pages.contexts.append(context)
     page = context.new_page()
     pages.opened.append(("no-js", page))
-    sign_in(page, server, MANAGER, password)
+    sign_in(page, server, MANAGER, server.demo_password)
     expect(page.locator(".menu-button")).to_be_hidden()
     expect(page.get_by_role("link", name="My team")).to_be_visible()
     fits_phone(page)
@@ -230,10 +235,8 @@ def test_without_javascript_the_phone_menu_is_simply_open(server, pages):
 
 @pytest.mark.parametrize("person, url", [("maria", "/team/"), ("admin", "/admin/"), ("hr", "/hr/")])
 def test_filter_labels_stay_beside_their_fields_on_a_phone(server, pages, person, url):
-    password = server.load_demo()
-    page = pages.new(person, phone=True, bypass_csp=True)
-    sign_in(page, server, f"{person}@demo.smmacademy.local", password)
-    page.goto(server.url + url)
+    server.load_demo()
+    page = open_as(server, pages, person, url)
     pairs = page.evaluate(
         """() => [...document.querySelectorAll('form.filters label[for]')].map(label => {
           const field = document.getElementById(label.htmlFor).getBoundingClientRect();
@@ -272,10 +275,8 @@ def radar_sizes(page: Page) -> dict:
 
 
 def test_radar_labels_are_readable_on_a_phone(server, pages):
-    password = server.load_demo()
-    page = pages.new("manager", phone=True, bypass_csp=True)
-    sign_in(page, server, MANAGER, password)
-    page.goto(server.url + "/team/?assessed=yes")
+    server.load_demo()
+    page = open_as(server, pages, url="/team/?assessed=yes")
     page.locator('table.team-table td[data-col="name"] a').first.click()
     expect(page.locator("svg.radar")).to_be_visible()
     sizes = radar_sizes(page)
@@ -286,8 +287,6 @@ def test_radar_labels_are_readable_on_a_phone(server, pages):
     fits_phone(page)
     no_serious_a11y_violations(page)
 
-    wide = pages.new("wide")
-    sign_in(wide, server, MANAGER, password)
-    wide.goto(page.url)
+    wide = open_as(server, pages, phone=False, url=page.url.removeprefix(server.url))
     sizes = radar_sizes(wide)
     assert sizes["kinds"] == ["axis-name"] and not sizes["keyShown"]
