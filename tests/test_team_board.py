@@ -45,7 +45,9 @@ def people_listed(html: str) -> list[str]:
 
 def card_links(html: str) -> dict[str, str]:
     """Summary card label -> its link."""
-    found = re.findall(r'<a class="card stat stat-link" href="([^"]+)"[^>]*>.*?<span class="stat-label">([^<]+)</span>', html)
+    found = re.findall(
+        r'<a class="card stat stat-link" href="([^"]+)"[^>]*>.*?<span class="stat-label">([^<]+)</span>', html
+    )
     return {label: unescape(href) for href, label in found}
 
 
@@ -180,3 +182,12 @@ def test_the_member_page_shows_a_finished_course_as_done_not_open(client, board)
     assert "assignment,basics,Done" in csv_text and "assignment,advanced,Open" in csv_text
     board_row = client.get("/team/").get_data(as_text=True).split("Quentin Quiet</a>", 1)[1].split("</tr>", 1)[0]
     assert '<td data-col="assigned" data-label="Done / assigned">1 / 2</td>' in board_row
+
+
+def test_the_filter_form_keeps_a_known_self_assessment_filter_and_the_order(client, board):
+    html = client.get("/team/?assessed=no&sort=status&dir=desc").get_data(as_text=True)
+    form = html.split('id="team-filters"', 1)[1].split("</form>", 1)[0]
+    assert '<input type="hidden" name="assessed" value="no">' in form
+    assert '<input type="hidden" name="sort" value="status"><input type="hidden" name="dir" value="desc">' in form
+    refused = client.get("/team/?assessed=maybe").get_data(as_text=True)
+    assert 'name="assessed"' not in refused.split('id="team-filters"', 1)[1].split("</form>", 1)[0]
