@@ -86,7 +86,8 @@ def radar(
 def _radar_key(labels: list[str], series: list[tuple[str, list[float], str]]) -> str:
     """The radar's series and numbered axis names as page text, for frames too narrow for labels in the SVG."""
     swatches = "".join(
-        f'<li><span class="swatch {escape(css)}" aria-hidden="true"></span>{escape(name)}</li>' for name, _, css in series
+        f'<li><span class="swatch {escape(css)}" aria-hidden="true"></span>{escape(name)}</li>'
+        for name, _, css in series
     )
     axes = "".join(f"<li>{escape(label)}</li>" for label in labels)
     return f'<div class="radar-key"><ul class="radar-series">{swatches}</ul><ol class="radar-axes">{axes}</ol></div>'
