@@ -73,7 +73,7 @@ def test_the_self_assessment_and_its_results_speak_russian(client, make_user):
     assert stored.framework["profiles"]["smm-manager"]["name"] == "SMM manager"  # stored in English
     html = client.get(location, headers=RU).get_data(as_text=True)
     assert "SMM-менеджер" in html and "Комьюнити-менеджер" in html and "SMM manager" not in html
-    assert '<text class="label"' in html and ">SMM-стратегия</text>" in html  # radar labels
+    assert '<text class="label"' in html and '<tspan class="axis-name">SMM-стратегия</tspan>' in html  # radar labels
     csv_text = client.get(location + ".csv", headers=RU).data.decode("utf-8")
     # Russian readers get semicolons by default: Excel in a Russian locale splits on them.
     assert csv_text.startswith("\ufeffраздел;пункт;значение;цель;уровень или примечание")
@@ -88,7 +88,7 @@ def test_the_member_page_and_the_hr_report_name_competencies_in_russian(app, cli
     db.session.commit()
     login(client, manager)
     page = client.get(f"/team/members/{member.id}", headers=RU).get_data(as_text=True)
-    assert ">SMM-стратегия</text>" in page and "Цель профиля" in page
+    assert ">SMM-стратегия</tspan></text>" in page and "Цель профиля" in page
 
     hr_client = app.test_client()
     login(hr_client, make_user("hr"))
@@ -98,5 +98,5 @@ def test_the_member_page_and_the_hr_report_name_competencies_in_russian(app, cli
     catalog = get_catalog()
     assert complete_flow(browser, catalog.framework, catalog).status_code == 200
     report = hr_client.get(f"/hr/candidates/{candidate.id}", headers=RU).get_data(as_text=True)
-    assert "Комьюнити-менеджер" in report and ">Эмпатия и чуткость</text>" in report
+    assert "Комьюнити-менеджер" in report and ">Эмпатия и чуткость</tspan></text>" in report
     assert "<dt>Вакансия</dt><dd>Комьюнити-менеджер</dd>" in report

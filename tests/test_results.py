@@ -91,3 +91,14 @@ def test_report_chart_is_radar_for_the_chosen_profile(snapshot):
     labels, profiles = snapshot_names(snapshot)
     assert report.profile_id == "community-manager"
     assert report.chart_svg == radar_for(result, profiles["community-manager"], labels, texts=TEXTS, title="T")
+
+
+def test_radar_numbers_its_axes_and_names_them_in_a_key_for_narrow_frames():
+    from smmacademy.domain.charts import radar
+
+    html = radar(["Strategy", "Content", "Community"], [("Target", [4, 3, 2], "target"), ("Ann", [3, 3, 3], "self")])
+    assert '<tspan class="axis-number">2</tspan><tspan class="axis-name">Content</tspan>' in html
+    key = html.split("</svg>", 1)[1]
+    assert key.startswith('<div class="radar-key">')
+    assert '<ol class="radar-axes"><li>Strategy</li><li>Content</li><li>Community</li></ol>' in key
+    assert '<span class="swatch self" aria-hidden="true"></span>Ann</li>' in key

@@ -25,6 +25,11 @@ def radar(
 
     ``series`` holds (name, values, css class) with values on 0..maximum.
     Without ``size`` the chart grows with the number of axes so labels keep apart.
+
+    Each axis label holds a number and a name: where the chart is wide, the name
+    shows next to the axis; in a narrow frame (a phone), where names would shrink
+    below a readable size, CSS shows the numbers in a larger font instead, and the
+    key after the SVG (series and numbered axis names, ordinary page text) is shown.
     """
     count = len(labels)
     if count < 3:
@@ -61,7 +66,10 @@ def radar(
         parts.append(f'<line class="axis" x1="{_fmt(centre_x)}" y1="{_fmt(centre)}" x2="{_fmt(x)}" y2="{_fmt(y)}"/>')
         lx, ly = point(index, maximum + 0.45)
         anchor = "middle" if abs(lx - centre_x) < 10 else ("start" if lx > centre_x else "end")
-        parts.append(f'<text class="label" x="{_fmt(lx)}" y="{_fmt(ly)}" text-anchor="{anchor}">{escape(label)}</text>')
+        parts.append(
+            f'<text class="label" x="{_fmt(lx)}" y="{_fmt(ly)}" text-anchor="{anchor}">'
+            f'<tspan class="axis-number">{index + 1}</tspan><tspan class="axis-name">{escape(label)}</tspan></text>'
+        )
     for name, values, css in series:
         shape = " ".join(f"{_fmt(x)},{_fmt(y)}" for x, y in (point(i, v) for i, v in enumerate(values)))
         parts.append(f'<polygon class="series {escape(css)}" points="{shape}"><title>{escape(name)}</title></polygon>')
@@ -76,7 +84,18 @@ def radar(
     parts.append("</svg>")
     if extra_rows:
         parts[0] = parts[0].replace(f"0 0 {width} {size}", f"0 0 {width} {size + 20 * extra_rows}", 1)
+    parts.append(_radar_key(labels, series))
     return "".join(parts)
+
+
+def _radar_key(labels: list[str], series: list[tuple[str, list[float], str]]) -> str:
+    """The radar's series and numbered axis names as page text, for frames too narrow for labels in the SVG."""
+    swatches = "".join(
+        f'<li><span class="swatch {escape(css)}" aria-hidden="true"></span>{escape(name)}</li>'
+        for name, _, css in series
+    )
+    axes = "".join(f"<li>{escape(label)}</li>" for label in labels)
+    return f'<div class="radar-key"><ul class="radar-series">{swatches}</ul><ol class="radar-axes">{axes}</ol></div>'
 
 
 def _shorten(text: str, limit: int) -> str:

@@ -10,6 +10,8 @@ BEHIND = "behind"
 OVERDUE = "overdue"
 INACTIVE = "inactive"
 STATUSES = (ON_TRACK, BEHIND, OVERDUE, INACTIVE)
+# The order a manager reads statuses in: who needs attention first.
+URGENCY = (OVERDUE, BEHIND, INACTIVE, ON_TRACK)
 INACTIVE_DAYS = 30
 DUE_SOON_DAYS = 7
 

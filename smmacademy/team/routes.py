@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -16,6 +17,7 @@ from ..domain.plans import PLAN_STATUSES
 from ..domain.report import snapshot_names
 from ..domain.results import radar_for
 from ..domain.team import STATUSES
+from ..domain.team_filter import TeamFilter, parse_team_filter
 from ..errors import render_error
 from ..forms import error_summary
 from ..i18n import localized, report_texts, snapshot_profiles
@@ -29,21 +31,11 @@ from ..services import team as team_service
 from ..services.csv_export import csv_response
 from ..services.management import may_manage
 from ..templating import ASSIGNMENT_STATE_LABELS, BAND_LABELS, PLAN_STATUS_LABELS, TEAM_STATUS_LABELS
-from . import bp
+from . import bp, columns
 from .forms import AssignForm, EditAssignmentForm
 
-SORT_KEYS = {
-    "name": lambda r: r.user.full_name.lower(),
-    "department": lambda r: r.user.department_name.lower(),
-    "assigned": lambda r: (r.assigned, r.assigned_done),
-    "completed": lambda r: r.assigned_done,
-    "completion": lambda r: r.completion,
-    "score": lambda r: r.avg_score if r.avg_score is not None else -1,
-    "in_progress": lambda r: r.in_progress,
-    "activity": lambda r: r.last_activity.timestamp() if r.last_activity else 0,
-    "overdue": lambda r: r.overdue,
-    "profile": lambda r: (r.best_profile or "~", r.best_band or ""),
-}
+# The query arguments that narrow the list (cleared by "Show all"), as opposed to scope, columns and order.
+FILTER_ARGS = ("q", "dept", "status", "assessed", "plan")
 
 
 def _scope() -> tuple[team_service.Scope, dict]:
@@ -63,23 +55,49 @@ def _scope() -> tuple[team_service.Scope, dict]:
     return team_service.Scope(manager_id=current_user.id, branch=branch), params
 
 
-def _filtered_rows(dashboard):
-    rows = dashboard.rows
-    query = request.args.get("q", "").strip().lower()
-    department = request.args.get("dept", "")
-    status = request.args.get("status", "")
-    if query:
-        rows = [r for r in rows if query in r.user.full_name.lower() or query in r.user.email]
-    if department:
-        rows = [r for r in rows if r.user.department_name == department]
-    if status in STATUSES:
-        rows = [r for r in rows if r.status == status]
-    plan = request.args.get("plan", "")
-    if plan in PLAN_STATUSES:
-        rows = [r for r in rows if r.plan == plan]
-    sort = request.args.get("sort", "name")
-    key = SORT_KEYS.get(sort, SORT_KEYS["name"])
-    return sorted(rows, key=key, reverse=request.args.get("dir") == "desc")
+@dataclass(frozen=True)
+class _BoardRequest:
+    """What the dashboard's query string asks for, checked: filter, columns, order, and what was ignored."""
+
+    filters: TeamFilter
+    columns: list
+    sort: str
+    direction: str
+    ignored: list[str]
+
+
+def _board_request() -> _BoardRequest:
+    args = request.args
+    filters, refused = parse_team_filter(
+        args.get("q", ""), args.get("dept", ""), args.get("status", ""), args.get("assessed", ""), args.get("plan", "")
+    )
+    shown, unknown_columns = columns.shown_columns(args.getlist("cols"))
+    ignored = [value for _field, value in refused] + unknown_columns
+    sort = args.get("sort", columns.DEFAULT_SORT)
+    if sort not in columns.BY_KEY:
+        ignored.append(sort)
+        sort = columns.DEFAULT_SORT
+    direction = args.get("dir", "asc")
+    if direction not in ("asc", "desc"):
+        ignored.append(direction)
+        direction = "asc"
+    return _BoardRequest(filters, shown, sort, direction, ignored)
+
+
+def _filtered_rows(dashboard, wanted: _BoardRequest) -> list:
+    rows = wanted.filters.apply(dashboard.rows)
+    return columns.sort_rows(rows, wanted.sort, wanted.direction == "desc")
+
+
+def _dashboard_url(**changes) -> str:
+    """This dashboard's address with some query arguments changed (None removes one); repeated ones kept."""
+    args = request.args.to_dict(flat=False)
+    for name, value in changes.items():
+        if value is None:
+            args.pop(name, None)
+        else:
+            args[name] = value
+    return url_for("team.dashboard", **args)
 
 
 def _require_member(user_id: int) -> User:
@@ -97,11 +115,16 @@ def dashboard():
     catalog = get_catalog()
     scope, params = _scope()
     board = team_service.build_dashboard(catalog, scope)
-    rows = _filtered_rows(board)
+    wanted = _board_request()
     return render_template(
         "team/dashboard.html",
         board=board,
-        rows=rows,
+        rows=_filtered_rows(board, wanted),
+        wanted=wanted,
+        columns=wanted.columns,
+        optional_columns=columns.OPTIONAL,
+        dashboard_url=_dashboard_url,
+        clear_filters={name: None for name in FILTER_ARGS},
         params=params,
         statuses=STATUSES,
         plan_statuses=PLAN_STATUSES,
@@ -111,8 +134,6 @@ def dashboard():
         course_chart=bar_chart(board.course_completion, _("Completion per course across the team")),
         weekly_chart=line_chart(board.weekly_completion, _("Team completion over the last 12 weeks")),
         profiles=get_framework().profiles if catalog.framework else {},
-        sort=request.args.get("sort", "name"),
-        direction=request.args.get("dir", "asc"),
     )
 
 
@@ -142,7 +163,7 @@ def export():
             _("development plan"),
         ]
     ]
-    for r in _filtered_rows(board):
+    for r in _filtered_rows(board, _board_request()):
         rows.append(
             [
                 r.user.full_name,
@@ -199,7 +220,6 @@ def member(user_id: int):
         history=history,
         assignments=assignments,
         chart=chart,
-        today=date.today(),
         edit_form=EditAssignmentForm(),
         review_rounds=reviews.rounds_about(person.id),
         review_changes=reviews.latest_changes(person.id),

@@ -3,7 +3,7 @@
   "use strict";
   // A table that scrolls sideways (on a phone) must be reachable with the keyboard.
   function markScrollableRegions() {
-    document.querySelectorAll("table.data, .table-scroll").forEach(function (region) {
+    document.querySelectorAll("table.data, .table-scroll, .team-frame").forEach(function (region) {
       if (region.scrollWidth > region.clientWidth + 1) {
         region.setAttribute("tabindex", "0");
       } else {
@@ -17,6 +17,27 @@
     var summary = document.getElementById("error-summary");
     if (summary) { summary.focus(); }
   });
+
+  // The phone header's menu button opens and closes the menu it controls; Escape closes it.
+  function setUpMenuButton() {
+    var button = document.querySelector(".menu-button[aria-controls]");
+    var menu = button && document.getElementById(button.getAttribute("aria-controls"));
+    if (!menu) { return; }
+    function show(open) {
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      menu.classList.toggle("is-open", open);
+    }
+    button.addEventListener("click", function () {
+      show(button.getAttribute("aria-expanded") !== "true");
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && button.getAttribute("aria-expanded") === "true") {
+        show(false);
+        button.focus();
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", setUpMenuButton);
   window.addEventListener("resize", markScrollableRegions);
 
   document.addEventListener("change", function (event) {

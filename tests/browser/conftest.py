@@ -152,3 +152,10 @@ def sign_in(page: Page, server: LiveServer, email: str, password: str, russian: 
     page.get_by_role("button", name="Войти" if russian else "Sign in").click()
     page.wait_for_load_state()
     assert "/login" not in page.url, page.content()[:2000]
+
+
+def open_menu(page: Page) -> None:
+    """Open the header menu when it sits behind the phone's menu button (a no-op on a wide screen)."""
+    button = page.locator(".menu-button")
+    if button.is_visible() and button.get_attribute("aria-expanded") != "true":
+        button.click()

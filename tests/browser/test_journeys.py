@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from smmacademy.content.catalog import load_catalog
 
 from ..conftest import REAL_COURSES
-from .conftest import fits_phone, no_serious_a11y_violations, sign_in
+from .conftest import fits_phone, no_serious_a11y_violations, open_menu, sign_in
 
 pytestmark = pytest.mark.browser
 CATALOG = load_catalog(REAL_COURSES)
@@ -142,6 +142,7 @@ def test_self_assessment_save_resume_and_results_on_a_phone(server, pages):
     password = server.load_demo()
     page = pages.new(phone=True, bypass_csp=True)
     sign_in(page, server, "tom@demo.smmacademy.local", password)
+    open_menu(page)
     page.get_by_role("link", name="Self-assessment").first.click()
     page.get_by_role("button", name="Start the self-assessment").click()
     rate_area(page, 3)

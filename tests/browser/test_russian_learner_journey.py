@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 from smmacademy.models.user import DEFAULT_DEPARTMENTS
 
 from ..test_untranslated_pages import untranslated, visible
-from .conftest import fits_phone, no_serious_a11y_violations, sign_in
+from .conftest import fits_phone, no_serious_a11y_violations, open_menu, sign_in
 from .test_journeys import CATALOG, SHORT_COURSE, progress_value, rate_area
 from .test_russian import invite_in_russian
 
@@ -91,6 +91,7 @@ def test_a_russian_learner_takes_a_whole_real_course_and_gets_the_certificate_on
     course = SHORT_COURSE
     page = pages.new("lena", phone=True, bypass_csp=True, locale=RUSSIAN)
     sign_in(page, server, "lena@demo.smmacademy.local", password, russian=True)
+    open_menu(page)
     page.get_by_role("link", name="Курсы", exact=True).first.click()
     page.get_by_role("link", name=course.text_for("ru").title).click()
     expect(page.get_by_role("heading", name=course.text_for("ru").title, level=1)).to_be_visible()
@@ -125,6 +126,7 @@ def test_the_russian_learner_completes_the_self_assessment_and_reads_russian_res
     password = server.load_demo()
     page = pages.new("lena", phone=True, bypass_csp=True, locale=RUSSIAN)
     sign_in(page, server, "lena@demo.smmacademy.local", password, russian=True)
+    open_menu(page)
     page.get_by_role("link", name="Самооценка").first.click()
     russian_page(page)
     page.get_by_role("button", name="Начать самооценку").click()
