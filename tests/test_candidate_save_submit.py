@@ -58,7 +58,7 @@ def test_save_keeps_the_answers_and_the_test_open_and_a_new_browser_finds_them(a
                 block = block[: block.index("</select>")]
                 assert re.search(rf'<option value="{re.escape(one)}" selected>', block), name
             elif f'type="text" id="{name}"' in page:
-                assert re.search(rf'name="{name}" value="{re.escape(one)}"', page), name
+                assert re.search(rf'name="{name}"[^>]* value="{re.escape(one)}"', page), name
             else:
                 assert re.search(rf'name="{name}" value="{re.escape(one)}" checked', page), name
     db.session.refresh(candidate)
