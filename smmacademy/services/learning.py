@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -31,10 +32,16 @@ class SubmissionError(ValueError):
     """A quiz submission that is tampered, incomplete or stale; nothing is stored."""
 
 
-def progress_rows(user_id: int) -> dict[tuple[str, str], ModuleProgress]:
-    """All of a learner's progress rows keyed by (course, module) — one query."""
-    rows = db.session.scalars(ModuleProgress.for_user(user_id))
-    return {(r.course_slug, r.module_slug): r for r in rows}
+def progress_rows(user_id: int, courses: Collection[str] | None = None) -> dict[tuple[str, str], ModuleProgress]:
+    """A learner's progress rows keyed by (course, module) — one query; only ``courses`` when given.
+
+    A page about one course asks only for it and its prerequisites: a learner's
+    whole history would otherwise be loaded on every module view.
+    """
+    statement = ModuleProgress.for_user(user_id)
+    if courses is not None:
+        statement = statement.where(ModuleProgress.course_slug.in_(sorted(courses)))
+    return {(r.course_slug, r.module_slug): r for r in db.session.scalars(statement)}
 
 
 def completed_courses(catalog: Catalog, rows) -> set[str]:
