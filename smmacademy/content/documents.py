@@ -89,11 +89,13 @@ def _prepare_and_store(job: tuple[str, str, str | None]) -> dict:
     return entry
 
 
-def _worker_count() -> int:
+def worker_count() -> int:
+    """How many processes prepare a cold cache: one per core this process may run on, at most 8."""
     try:
-        return len(os.sched_getaffinity(0))
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
+        cores = os.cpu_count() or 1
+    return min(cores, 8)
 
 
 def _prepare_all(jobs: list[tuple[str, str, str | None]], workers: int | None) -> list[dict]:
@@ -106,7 +108,7 @@ def _prepare_all(jobs: list[tuple[str, str, str | None]], workers: int | None) -
     """
     if workers is None:
         automatic = len(jobs) >= PARALLEL_MIN and threading.active_count() == 1
-        workers = min(_worker_count(), 8) if automatic else 1
+        workers = worker_count() if automatic else 1
     if workers < 2 or len(jobs) < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return [_prepare_and_store(job) for job in jobs]
     chunk = max(1, len(jobs) // (workers * 4))
