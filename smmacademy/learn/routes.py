@@ -111,10 +111,10 @@ def module(course_slug: str, module_slug: str):
     blocked = _blocked_by_prerequisites(course, rows)
     if blocked:
         return blocked
-    row = learning.record_view(current_user, module, rows.get((course.slug, module.slug)))
-    rows[(course.slug, module.slug)] = row
+    row = rows.get((course.slug, module.slug))
+    attempts = learning.page_attempts(current_user.id, module, row)  # before record_view commits
+    row = rows[(course.slug, module.slug)] = learning.record_view(current_user, module, row)
     text = module.text_for(current_language())
-    attempts = learning.module_attempts(current_user.id, course.slug, module.slug) if module.has_quiz else []
     previous, following = course.neighbours(module.slug)
     return render_template(
         "learn/module.html",

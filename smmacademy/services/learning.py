@@ -345,6 +345,17 @@ def module_attempts(user_id: int, course_slug: str, module_slug: str, limit: int
     return list(db.session.scalars(QuizAttempt.for_module(user_id, course_slug, module_slug).limit(limit)))
 
 
+def page_attempts(user_id: int, module: Module, progress: ModuleProgress | None) -> list[QuizAttempt]:
+    """The attempts a module page lists; none, and no query, when the learner's progress row counts none.
+
+    Every stored attempt is counted on the progress row in the same transaction
+    (``submit_quiz``, demo activity), so a row read in this request is enough to know.
+    """
+    if not module.has_quiz or progress is None or not progress.attempts:
+        return []
+    return module_attempts(user_id, module.course_slug, module.slug)
+
+
 def attempt_by_id(attempt_id: int) -> QuizAttempt | None:
     """One quiz attempt, or None."""
     return db.session.get(QuizAttempt, attempt_id)
