@@ -42,27 +42,33 @@ class Document:
     missing_front_matter: bool = False
 
 
-def prepare(text: str, asset_prefix: str) -> dict:
-    """The cache entry for one file: its front matter (line numbers kept) and its rendered body.
+def prepare(text: str, asset_prefix: str) -> tuple[dict, Document]:
+    """One file prepared: its cache entry and the Document (built from the parsed values, not decoded).
 
-    Front matter JSON cannot hold (a date) is marked ``"front": "parse"``: the
-    loader parses it again each time rather than cache a lossy copy.
+    The entry holds the front matter (line numbers kept), the rendered body and
+    the word count. Front matter JSON cannot hold (a date) is marked
+    ``"front": "parse"``: the loader parses it again each time rather than cache
+    a lossy copy. Front matter that does not parse is cached as its problem.
     """
     parts = split_front_matter(text)
     if parts is None:
-        return {"front": None, "problem": None, "rendered": None, "body": None}
+        entry = {"front": None, "problem": None, "rendered": None, "body": None}
+        return entry, Document(None, None, "", 1, None, missing_front_matter=True)
     front, body, body_line = parts
     # Where the body starts, so a cached file is not split again.
-    entry: dict = {"front": None, "problem": None, "body": [len(text) - len(body), body_line]}
+    entry: dict = {"front": None, "problem": None, "rendered": None, "body": [len(text) - len(body), body_line]}
     try:
-        entry["front"] = encode_yaml(load_yaml(front))
+        meta = load_yaml(front)
     except YamlProblem as problem:
         entry["problem"] = [problem.message, problem.line]
+        return entry, Document(None, (problem.message, problem.line), body, body_line, None)
+    try:
+        entry["front"] = encode_yaml(meta)
     except TypeError:
         entry["front"] = "parse"
-    entry["rendered"] = encode_rendered(render_markdown(body, asset_prefix))
-    entry["words"] = word_count(body)
-    return entry
+    rendered = render_markdown(body, asset_prefix)
+    entry["rendered"], entry["words"] = encode_rendered(rendered), word_count(body)
+    return entry, Document(meta, None, body, body_line, rendered, entry["words"])
 
 
 def _decode(entry: dict, text: str) -> Document:
@@ -80,13 +86,13 @@ def _decode(entry: dict, text: str) -> Document:
     return Document(meta, None, body, body_line, decode_rendered(entry["rendered"]), int(entry["words"]))
 
 
-def _prepare_and_store(job: tuple[str, str, str | None]) -> dict:
+def _prepare_and_store(job: tuple[str, str, str | None]) -> Document:
     """Prepare one file and write its cache entry (runs in a worker process when there are many)."""
     text, asset_prefix, cache_path = job
-    entry = prepare(text, asset_prefix)
+    entry, document = prepare(text, asset_prefix)
     if cache_path and entry["front"] != "parse":
         write_entry(Path(cache_path), entry)
-    return entry
+    return document
 
 
 def worker_count() -> int:
@@ -98,7 +104,7 @@ def worker_count() -> int:
     return min(cores, 8)
 
 
-def _prepare_all(jobs: list[tuple[str, str, str | None]], workers: int | None) -> list[dict]:
+def _prepare_all(jobs: list[tuple[str, str, str | None]], workers: int | None) -> list[Document]:
     """Prepare ``jobs`` in this process or, when there are many, in one worker process per core.
 
     Workers are forked, so they start at once with everything imported; a fork
@@ -136,8 +142,8 @@ def load_documents(
     if cache:
         cache.misses += len(misses)
     jobs = [(text, prefix, str(cache.document_path(text, prefix)) if cache else None) for _p, prefix, text in misses]
-    for (path, _prefix, text), entry in zip(misses, _prepare_all(jobs, workers), strict=True):
-        documents[path] = _decode(entry, text)
+    for (path, _prefix, _text), document in zip(misses, _prepare_all(jobs, workers), strict=True):
+        documents[path] = document  # built where it was prepared: no decoding on this (serial) side
     return documents
 
 
