@@ -145,7 +145,7 @@ class _Loader:
         parsed = _front_matter(document, report)
         if parsed is None:
             return None
-        meta, body, body_line = parsed
+        meta = parsed[0]
         report = self.report.child(folder / "course.md", 1)
         modules, seen = [], set()
         paths = sorted(folder.glob("*.md"))
