@@ -154,6 +154,28 @@ class Server:
         subprocess.run(command, env=env, cwd=PROJECT, capture_output=True, check=False)
         return {"users": users, "seconds": seconds, **_stats(prefix)}
 
+    def cpu_seconds(self) -> float:
+        """CPU time used so far by gunicorn's master and its workers (Linux /proc; 0 elsewhere)."""
+        try:
+            pids = [self.process.pid]
+            for task in Path(f"/proc/{self.process.pid}/task").iterdir():
+                pids += [int(pid) for pid in (task / "children").read_text().split()]
+            ticks = 0
+            for pid in pids:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                ticks += int(fields[11]) + int(fields[12])  # utime, stime
+            return ticks / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):
+            return 0.0
+
+    def measured(self, name: str, only: str) -> dict:
+        """20 users without think time on one page for 15 s, with the server's CPU time per request."""
+        before = self.cpu_seconds()
+        result = self.locust(name, 20, 15, think=False, only=only)
+        spent = self.cpu_seconds() - before
+        result["cpu_ms"] = 1000 * spent / result["requests"] if result.get("requests") and spent else 0.0
+        return result
+
     def stop(self) -> str:
         self.process.terminate()
         self.process.wait(timeout=30)
@@ -184,8 +206,8 @@ def run(
             sustained = users
         stress = server.locust("stress", 20, stress_seconds, think=False)
         module_url = server.plan["modules"][0]["url"]
-        health = server.locust("health", 20, 15, think=False, only="/healthz")
-        module = server.locust("module", 20, 15, think=False, only=module_url)
+        health = server.measured("health", "/healthz")
+        module = server.measured("module", module_url)
     finally:
         log = server.stop()
     return {
@@ -199,6 +221,8 @@ def run(
         "health_rps": health.get("rps", 0.0),
         "module_rps": module.get("rps", 0.0),
         "module_ratio": module.get("rps", 0.0) / health["rps"] if health.get("rps") else 0.0,
+        "health_cpu_ms": health.get("cpu_ms", 0.0),
+        "module_cpu_ms": module.get("cpu_ms", 0.0),
         "database_locked": log.count("database is locked"),
         "tracebacks": log.count("Traceback"),
     }

@@ -7,12 +7,15 @@ every URL rule to check the table.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
-from functools import wraps
+from functools import lru_cache, wraps
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, current_app, redirect, request, url_for
+from flask import Flask, abort, current_app, redirect, request, session, url_for
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from itsdangerous import URLSafeTimedSerializer
 
 from .extensions import login_manager
 
@@ -140,6 +143,32 @@ def _security_headers(response):
     return response
 
 
+# A page's CSRF token is signed at most once in this many seconds per session (see csrf_token).
+CSRF_SIGNING_SECONDS = 60
+
+
+@lru_cache(maxsize=2048)
+def _signed_csrf(secret_key, raw_token: str, period: int) -> str:
+    # ``period`` only ages the entry out; the token carries its own signing time.
+    return URLSafeTimedSerializer(secret_key, salt="wtf-csrf-token").dumps(raw_token)
+
+
+def csrf_token() -> str:
+    """The CSRF token for a template's form: Flask-WTF's, signed at most once a minute per session.
+
+    Signing (a serializer, JSON, zlib, HMAC) cost more than the rest of the page
+    header on every signed-in page. A token signed up to a minute ago proves the
+    same thing: it carries the session's raw token, and Flask-WTF still checks it
+    against ``WTF_CSRF_TIME_LIMIT`` (so a form expires at most a minute sooner).
+    """
+    config = current_app.config
+    raw_token = session.get(config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+    if not isinstance(raw_token, str):
+        return generate_csrf()  # the session's first form: Flask-WTF creates the raw token
+    secret_key = config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
+    return _signed_csrf(secret_key, raw_token, int(time.time()) // CSRF_SIGNING_SECONDS)
+
+
 def init_app(app: Flask) -> None:
     """Install the login manager (server-side sessions), the default-deny and password-change guards, headers."""
     from .services import sessions
@@ -160,3 +189,6 @@ def init_app(app: Flask) -> None:
     app.before_request(_enforce_declared_access)
     app.before_request(_enforce_password_change)
     app.after_request(_security_headers)
+    # Flask-WTF offers generate_csrf to templates as a global and from a context processor: replace both.
+    app.jinja_env.globals["csrf_token"] = csrf_token
+    app.context_processor(lambda: {"csrf_token": csrf_token})

@@ -36,19 +36,25 @@ NAVIGATION = (
 
 
 def nav_items() -> list[dict]:
-    """The navigation entries the signed-in user may open."""
+    """The navigation entries the signed-in user may open.
+
+    Every page's header shows them and they depend only on the role, the section
+    and the site's path prefix: built once per combination (the labels are lazy,
+    so each request still shows them in its own language).
+    """
     if not current_user.is_authenticated:
         return []
     from flask import current_app
 
-    items = []
-    for endpoint, label, roles, blueprint in NAVIGATION:
-        if endpoint not in current_app.view_functions:
-            continue
-        if roles and not current_user.has_role(*roles):
-            continue
-        items.append({"url": url_for(endpoint), "label": label, "active": request.blueprint == blueprint})
-    return items
+    built = current_app.extensions.setdefault("smmacademy_nav", {})
+    key = (current_user.role, request.blueprint, request.script_root)
+    if key not in built:
+        built[key] = [
+            {"url": url_for(endpoint), "label": label, "active": request.blueprint == blueprint}
+            for endpoint, label, roles, blueprint in NAVIGATION
+            if endpoint in current_app.view_functions and not (roles and not current_user.has_role(*roles))
+        ]
+    return built[key]
 
 
 def _date(value) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -205,6 +206,33 @@ def test_csrf_token_is_required_on_forms(app_config, make_user):
     token = csrf_token(client.get("/login").get_data(as_text=True))
     ok = client.post("/login", data={"email": email, "password": PASSWORD, "csrf_token": token})
     assert ok.status_code == 302
+
+
+def test_page_csrf_token_is_signed_once_a_minute_per_session_and_accepted(app_config, make_user, monkeypatch):
+    app = create_app({**app_config, "WTF_CSRF_ENABLED": True})
+    make_user("admin")
+    email = make_user("learner").email
+    clients = [app.test_client(), app.test_client()]
+    for client in clients:
+        token = csrf_token(client.get("/login").get_data(as_text=True))
+        assert (
+            client.post("/login", data={"email": email, "password": PASSWORD, "csrf_token": token}).status_code == 302
+        )
+    minute = 60 * (int(time.time()) // 60 + 1)  # the clock is set within the next minute, then past it
+    tokens = []
+    for offset in (1, 30):
+        monkeypatch.setattr(time, "time", lambda offset=offset: minute + offset)
+        tokens.append(csrf_token(clients[0].get("/courses").get_data(as_text=True)))
+    first, again = tokens
+    assert first == again  # signed once in that minute, reused by the next page
+    assert csrf_token(clients[1].get("/courses").get_data(as_text=True)) != first  # another session, another token
+    monkeypatch.setattr(time, "time", lambda: minute + 61)
+    later = csrf_token(clients[0].get("/courses").get_data(as_text=True))
+    assert later != first  # a new minute signs anew
+    for token in (first, later):  # both are still valid for this session
+        response = clients[0].post("/language", data={"language": "en", "next": "/courses", "csrf_token": token})
+        assert response.status_code == 302
+    assert clients[1].post("/logout", data={"csrf_token": first}).status_code == 400  # not for another session
 
 
 def test_security_headers_are_on_every_response(client, make_user):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from smmacademy.content import render as render_module
 from smmacademy.content.catalog import load_catalog
+from smmacademy.content.documents import load_documents
 from smmacademy.content.render import render_markdown
 from smmacademy.content.render_cache import RenderCache
 from smmacademy.content.yamlfile import load_yaml
@@ -121,3 +122,98 @@ def test_bad_front_matter_is_reported_on_every_load(courses_dir, tmp_path):
     second = load_catalog(courses_dir, cache_dir=cache)
     assert [e.message for e in first.errors] == [e.message for e in second.errors]
     assert any("invalid YAML" in e.message for e in second.errors)
+
+
+def _sources(courses_dir):
+    """(path, asset prefix) of every module file of the fixture tree, as the loader prepares them."""
+    return [(path, f"/learn/assets/{path.parent.name[3:]}/") for path in sorted(courses_dir.glob("*/0*.md"))]
+
+
+def test_warm_documents_come_from_one_cache_file_each_and_equal_fresh_ones(courses_dir, tmp_path):
+    files = _sources(courses_dir)
+    cold_cache = RenderCache(tmp_path / "cache")
+    cold = load_documents(files, cold_cache, workers=1)
+    warm_cache = RenderCache(tmp_path / "cache")
+    warm = load_documents(files, warm_cache, workers=1)
+    assert (cold_cache.hits, cold_cache.misses) == (0, len(files))
+    assert (warm_cache.hits, warm_cache.misses) == (len(files), 0)
+    assert len(list((tmp_path / "cache").rglob("*.json"))) == len(files)
+    assert warm == cold == load_documents(files, None, workers=1)
+    first = warm[files[0][0]]
+    assert first.meta.line_of("title") == cold[files[0][0]].meta.line_of("title")
+    assert first.words > 0 and first.body_line > 2
+
+
+def test_parallel_preparation_equals_preparation_in_one_process(courses_dir, tmp_path):
+    in_one = load_catalog(courses_dir, cache_dir=tmp_path / "one", workers=1)
+    in_two = load_catalog(courses_dir, cache_dir=tmp_path / "two", workers=2)
+    assert not in_two.errors
+    assert in_two.courses == in_one.courses
+    # The workers wrote the cache: the next load reads every file from it.
+    cache = RenderCache(tmp_path / "two")
+    load_documents(_sources(courses_dir), cache)
+    assert cache.misses == 0
+
+
+def test_invalid_front_matter_is_reported_with_its_line_in_parallel_and_from_the_cache(courses_dir, tmp_path):
+    module = sorted(courses_dir.glob("*/0*.md"))[0]
+    module.write_text("---\ntitle: A\nminutes: [unclosed\n---\nBody\n", encoding="utf-8")
+    reports = [
+        [str(e) for e in load_catalog(courses_dir, cache_dir=tmp_path / "cache", workers=workers).errors]
+        for workers in (2, 1, 1)  # cold in two processes, then warm twice
+    ]
+    assert reports[0] == reports[1] == reports[2]
+    assert [e for e in reports[0] if "invalid YAML" in e and module.name in e]
+    assert reports[0] == [str(e) for e in load_catalog(courses_dir).errors]
+
+
+def test_new_renderer_version_prepares_every_document_again(courses_dir, tmp_path, monkeypatch):
+    files = _sources(courses_dir)
+    load_documents(files, RenderCache(tmp_path), workers=1)
+    monkeypatch.setattr("smmacademy.content.render_cache.RENDERER_VERSION", render_module.RENDERER_VERSION + 1)
+    cache = RenderCache(tmp_path)
+    load_documents(files, cache, workers=1)
+    assert (cache.hits, cache.misses) == (0, len(files))
+
+
+def test_stale_entry_of_an_edited_file_is_not_used(courses_dir, tmp_path):
+    path, prefix = _sources(courses_dir)[0]
+    old = load_documents([(path, prefix)], RenderCache(tmp_path))[path]
+    path.write_text(path.read_text(encoding="utf-8").replace("title:", "title: Edited", 1), encoding="utf-8")
+    cache = RenderCache(tmp_path)
+    new = load_documents([(path, prefix)], cache)[path]
+    assert cache.misses == 1
+    assert new.meta["title"].startswith("Edited") and not old.meta["title"].startswith("Edited")
+
+
+def test_corrupt_document_entries_are_prepared_again_not_a_crash(courses_dir, tmp_path):
+    plain = load_catalog(courses_dir)
+    load_catalog(courses_dir, cache_dir=tmp_path / "cache")
+    entries = sorted((tmp_path / "cache").rglob("*.json"))
+    damages = [b'{"front": {"line": 1, "items": [[', b"[]", b"\xff\xfe", b'{"body": "x"}', b'{"body": [0, 2]}', b"null"]
+    for index, entry in enumerate(entries):
+        entry.write_bytes(damages[index % len(damages)])
+    again = load_catalog(courses_dir, cache_dir=tmp_path / "cache")
+    assert not again.errors
+    assert again.courses == plain.courses
+    cache = RenderCache(tmp_path / "cache")  # every damaged entry was written back whole
+    load_documents(_sources(courses_dir), cache, workers=1)
+    assert cache.misses == 0
+
+
+def test_front_matter_with_a_date_is_parsed_each_load_not_cached_lossily(tmp_path):
+    path = tmp_path / "01-dated.md"
+    path.write_text("---\ntitle: Dated\npublished: 2026-01-02\n---\nBody text\n", encoding="utf-8")
+    for _ in range(2):
+        document = load_documents([(path, "")], RenderCache(tmp_path / "cache"))[path]
+        assert str(document.meta["published"]) == "2026-01-02"
+        assert document.rendered.html == "<p>Body text</p>"
+    assert not list((tmp_path / "cache").rglob("*.json"))
+
+
+def test_a_file_without_front_matter_is_reported_from_the_cache_too(tmp_path):
+    path = tmp_path / "01-bare.md"
+    path.write_text("No front matter here\n", encoding="utf-8")
+    for _ in range(2):
+        document = load_documents([(path, "")], RenderCache(tmp_path / "cache"))[path]
+        assert document.missing_front_matter and document.meta is None

@@ -7,6 +7,8 @@ from sqlalchemy import event, inspect
 from smmacademy import i18n
 from smmacademy.extensions import db
 
+from .test_learn import RIGHT, submit
+
 
 def _statements(app, client, url):
     seen = []
@@ -58,3 +60,40 @@ def test_a_page_looks_its_translation_catalogue_up_once(app, client, login_as, m
     assert response.status_code == 200
     assert "Курсы" in response.get_data(as_text=True)  # the template's strings are Russian
     assert len(calls) == 1
+
+
+def test_a_module_page_reads_only_its_course_progress_and_attempts_once_there_are_some(app, client, login_as):
+    login_as("learner")
+    client.get("/courses/onboarding/start")  # progress in another course: not this page's business
+    client.get("/courses/basics/intro")  # the first view records progress; measure a reload
+    response, statements = _statements(app, client, "/courses/basics/intro")
+    assert response.status_code == 200
+    assert len(statements) == 2  # session and user, this course's progress rows: no attempt counted, none looked up
+    progress = [s for s in statements if " FROM module_progress " in f"{s} "]
+    assert len(progress) == 1 and "module_progress.course_slug IN" in progress[0]
+    submit(client, RIGHT)
+    response, statements = _statements(app, client, "/courses/basics/intro")
+    assert len(statements) == 3
+    assert [s for s in statements if " FROM quiz_attempts " in f"{s} "]
+    assert "Your attempts" in response.get_data(as_text=True)
+
+
+def test_a_module_without_a_quiz_does_not_look_up_attempts(app, client, login_as):
+    login_as("learner")
+    client.get("/courses/basics/reading")
+    response, statements = _statements(app, client, "/courses/basics/reading")
+    assert response.status_code == 200
+    assert len(statements) == 2
+    assert not [s for s in statements if "quiz_attempts" in s]
+
+
+def test_the_navigation_built_once_still_follows_each_persons_role(app, client, login_as):
+    login_as("learner")
+    assert "Administration" not in client.get("/courses").get_data(as_text=True)
+    client.post("/logout")
+    login_as("admin")
+    page = client.get("/courses").get_data(as_text=True)
+    assert "Administration" in page and "My team" in page
+    client.post("/logout")
+    login_as("learner")
+    assert "Administration" not in client.get("/courses").get_data(as_text=True)

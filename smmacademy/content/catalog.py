@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .audience import EVERYONE, ROLES, AudienceRef, audience_problem
 from .coverage import COVERAGE_FILE, load_point_keys
+from .documents import Document, load_document, load_documents
 from .errors import Reporter
 from .framework import load_framework
 from .framework_translation import load_translations
@@ -14,9 +15,8 @@ from .lesson_fields import read_objectives, read_optional, read_takeaways
 from .model import Catalog, Course, CourseText, Module, ModuleText, SearchHit
 from .questions import Question, parse_question
 from .quiz_settings import read_quiz_settings, refuse_in_translation
-from .render import render_markdown, word_count
 from .render_cache import RenderCache
-from .yamlfile import LineDict, YamlProblem, load_yaml, split_front_matter
+from .yamlfile import LineDict, load_yaml
 
 # The data classes are re-exported: callers import everything about the catalog from here.
 __all__ = [
@@ -39,23 +39,18 @@ DEFAULT_PASS_MARK = 80
 ASSET_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
 
 
-def _read_front_matter(path: Path, report: Reporter, parse_yaml=load_yaml):
-    """Return (meta, body, body_line) or None after reporting the problem."""
-    text = path.read_text(encoding="utf-8")
-    parts = split_front_matter(text)
-    if parts is None:
+def _front_matter(document: Document, report: Reporter):
+    """Return (meta, body, body_line) of a prepared file, or None after reporting the problem."""
+    if document.missing_front_matter:
         report.error("the file must start with YAML front matter between two '---' lines", 1)
         return None
-    front, body, body_line = parts
-    try:
-        meta = parse_yaml(front)
-    except YamlProblem as problem:
-        report.error(problem.message, problem.line)
+    if document.problem is not None:
+        report.error(*document.problem)
         return None
-    if not isinstance(meta, LineDict):
+    if not isinstance(document.meta, LineDict):
         report.error("the front matter must be a YAML mapping (key: value lines)", 1)
         return None
-    return meta, body, body_line
+    return document.meta, document.body, document.body_line
 
 
 def _string_list(meta: LineDict, key: str, report: Reporter) -> tuple[str, ...]:
@@ -79,11 +74,11 @@ def _required_text(meta: LineDict, key: str, report: Reporter) -> str:
 
 
 class _Loader:
-    def __init__(self, root: Path, asset_prefix: str, cache_dir: Path | str | None = None):
+    def __init__(self, root: Path, asset_prefix: str, cache_dir: Path | str | None = None, workers: int | None = None):
         self.root = root
-        cache = RenderCache(cache_dir) if cache_dir else None
-        self.render = cache.render if cache else render_markdown
-        self.parse_yaml = cache.load_yaml if cache else load_yaml
+        self.cache = RenderCache(cache_dir) if cache_dir else None
+        self.workers = workers
+        self.documents: dict[Path, Document] = {}
         self.asset_prefix = asset_prefix
         self.report = Reporter(root, root)
         self.question_ids: dict[str, str] = {}
@@ -97,12 +92,15 @@ class _Loader:
             self.report.error(f"the courses folder {self.root} does not exist")
             catalog.errors = self.report.errors
             return catalog
-        catalog.framework = load_framework(self.root / "competencies.yml", self.report)
+        parse = self.cache.load_yaml if self.cache else load_yaml
+        catalog.framework = load_framework(self.root / "competencies.yml", self.report, parse)
         if catalog.framework is not None:
-            load_translations(catalog.framework, self.root, self.report)
+            load_translations(catalog.framework, self.root, self.report, parse)
         competency_ids = set(catalog.framework.competencies) if catalog.framework else None
         self.statement_ids = set(catalog.framework.statements) if catalog.framework else None
-        for folder in sorted(p for p in self.root.iterdir() if p.is_dir()):
+        folders = sorted(p for p in self.root.iterdir() if p.is_dir())
+        self._prepare(folders)
+        for folder in folders:
             match = COURSE_DIR.match(folder.name)
             if not match:
                 if not folder.name.startswith((".", "_")):
@@ -120,25 +118,54 @@ class _Loader:
         catalog.audience_refs = self.audience_refs
         return catalog
 
+    def _prepare(self, folders: list[Path]) -> None:
+        """Read, parse and render every course and module file at once (in parallel on a cold cache)."""
+        files = []
+        for folder in folders:
+            match = COURSE_DIR.match(folder.name)
+            if not match:
+                continue
+            module_prefix = f"{self.asset_prefix}{match.group(2)}/"
+            for path in sorted(folder.glob("*.md")):
+                if COURSE_FILE.match(path.name):
+                    files.append((path, ""))  # a course overview has no images of its own
+                elif MODULE_FILE.match(path.name):
+                    files.append((path, module_prefix))
+        self.documents = load_documents(files, self.cache, self.workers)
+
+    def _document(self, path: Path, asset_prefix: str) -> Document:
+        """The prepared file (every file the walk reads was prepared by ``_prepare``)."""
+        document = self.documents.get(path)
+        return document if document is not None else load_document(path, asset_prefix, self.cache)
+
     def _course(self, folder: Path, number: int, slug: str, competency_ids) -> Course | None:
         report = self.report.child(folder / "course.md")
         if not (folder / "course.md").exists():
             report.error("every course folder needs a course.md with title, summary and audience")
             return None
-        parsed = _read_front_matter(folder / "course.md", report, self.parse_yaml)
+        document = self._document(folder / "course.md", "")
+        parsed = _front_matter(document, report)
         if parsed is None:
             return None
-        meta, body, body_line = parsed
+        meta = parsed[0]
         report = self.report.child(folder / "course.md", 1)
         modules, seen = [], set()
-        for path in sorted(folder.glob("*.md")):
+        paths = sorted(folder.glob("*.md"))
+        translations: dict[str, list[Path]] = {}
+        for path in paths:  # one listing of the folder, rather than a glob per module
+            match = MODULE_FILE.match(path.name)
+            if match and match.group(3):
+                translations.setdefault(f"{match.group(1)}-{match.group(2)}", []).append(path)
+        for path in paths:
             match = MODULE_FILE.match(path.name)
             if path.name == "course.md" or COURSE_FILE.match(path.name) or (match and match.group(3)):
                 continue  # translations are read together with their original
             if not match:
                 self.report.child(path).error("module files are named <NN>-<slug>.md, e.g. 01-the-smm-manager.md")
                 continue
-            module = self._module(path, slug, int(match.group(1)), match.group(2), competency_ids)
+            module = self._module(
+                path, slug, int(match.group(1)), match.group(2), competency_ids, translations.get(path.stem, [])
+            )
             if module is None:
                 continue
             if module.slug in seen:
@@ -146,7 +173,6 @@ class _Loader:
                 continue
             seen.add(module.slug)
             modules.append(module)
-        rendered = self.render(body)
         return Course(
             slug=slug,
             number=number,
@@ -154,7 +180,7 @@ class _Loader:
             summary=_required_text(meta, "summary", report),
             audience=self._audience(meta, report) or (EVERYONE,),
             prerequisites=_string_list(meta, "prerequisites", report),
-            overview_html=rendered.html,
+            overview_html=document.rendered.html,
             modules=tuple(modules),
             path=str(folder),
             translations=self._course_translations(folder),
@@ -177,20 +203,22 @@ class _Loader:
         """The translated course headers beside course.md (course.ru.md): wording only."""
         translations = {}
         for path in sorted(folder.glob("course.??.md")):
-            parsed = _read_front_matter(path, self.report.child(path), self.parse_yaml)
+            document = self._document(path, "")
+            parsed = _front_matter(document, self.report.child(path))
             if parsed is None:
                 continue
-            meta, body, _line = parsed
+            meta = parsed[0]
             report = self.report.child(path, 1)
             title, summary = _required_text(meta, "title", report), _required_text(meta, "summary", report)
             refuse_in_translation(meta, report)
-            translations[COURSE_FILE.match(path.name).group(1)] = CourseText(title, summary, self.render(body).html)
+            translations[COURSE_FILE.match(path.name).group(1)] = CourseText(title, summary, document.rendered.html)
         return translations
 
     def _module_text(self, path: Path, course_slug: str, competency_ids, original: Module | None):
         """Parse one module file (an original or a translation)."""
         head = self.report.child(path)
-        parsed = _read_front_matter(path, head, self.parse_yaml)
+        document = self._document(path, f"{self.asset_prefix}{course_slug}/")
+        parsed = _front_matter(document, head)
         if parsed is None:
             return None
         meta, body, body_line = parsed
@@ -217,7 +245,7 @@ class _Loader:
                 self.question_ids[question.id] = str(path.relative_to(self.root.parent))
             self._check_points(question, report)
             questions.append(question)
-        rendered = self.render(body, f"{self.asset_prefix}{course_slug}/")
+        rendered = document.rendered
         for image in rendered.images:
             if not (path.parent / image).is_file() or Path(image).suffix.lower() not in ASSET_SUFFIXES:
                 head.error(f"image '{image}' is not an image file beside the module", body_line)
@@ -230,7 +258,7 @@ class _Loader:
             objectives=read_objectives(meta, report, self.statement_ids),
             takeaways=read_takeaways(body, head, body_line),
         )
-        return meta, report, body, text
+        return meta, report, document.words, text
 
     def _check_points(self, question: Question, report: Reporter) -> None:
         """Every COVERAGE key a question names must be a row of COVERAGE.md."""
@@ -246,11 +274,13 @@ class _Loader:
                 question.line,
             )
 
-    def _module(self, path: Path, course_slug: str, number: int, slug: str, competency_ids) -> Module | None:
+    def _module(
+        self, path: Path, course_slug: str, number: int, slug: str, competency_ids, translations: list[Path]
+    ) -> Module | None:
         parsed = self._module_text(path, course_slug, competency_ids, None)
         if parsed is None:
             return None
-        meta, report, body, text = parsed
+        meta, report, words, text = parsed
         minutes = meta.get("minutes")
         if not isinstance(minutes, int) or minutes < 1:
             report.error("'minutes' must be a whole number of minutes (reading time)", meta.line_of("minutes"))
@@ -275,12 +305,12 @@ class _Loader:
             competencies=competencies,
             audience=self._audience(meta, report),
             pass_mark=pass_mark,
-            words=word_count(body),
+            words=words,
             path=str(path),
             texts={"en": text},
             optional=read_optional(meta, report),
         )
-        for translation in sorted(path.parent.glob(f"{path.stem}.??.md")):
+        for translation in translations:
             language = translation.name.split(".")[-2]
             variant = self._module_text(translation, course_slug, competency_ids, module)
             if variant is not None:
@@ -345,16 +375,21 @@ class _Loader:
 
 
 def load_catalog(
-    root: Path | str, asset_prefix: str = "/learn/assets/", cache_dir: Path | str | None = None
+    root: Path | str,
+    asset_prefix: str = "/learn/assets/",
+    cache_dir: Path | str | None = None,
+    workers: int | None = None,
 ) -> Catalog:
     """Parse, validate and render the course tree at ``root``.
 
     The returned catalog always has ``errors``; when it is non-empty the
     content is invalid and the site should refuse to start outside debug.
-    With ``cache_dir``, rendered Markdown is read from and written to that
-    folder (render_cache.py), so unchanged lessons are not rendered again.
+    With ``cache_dir``, parsed and rendered files are read from and written to
+    that folder (render_cache.py), so unchanged lessons are not rendered again.
+    Many files to render are rendered by one process per core; ``workers``
+    forces the number (1: all in this process).
     """
-    return _Loader(Path(root).resolve(), asset_prefix, cache_dir).load()
+    return _Loader(Path(root).resolve(), asset_prefix, cache_dir, workers).load()
 
 
 def tree_signature(root: Path | str) -> tuple:

@@ -229,10 +229,13 @@ def _parse_profiles(data: LineDict, competencies: dict, report: Reporter) -> dic
     return profiles
 
 
-def read_mapping(path: Path, report: Reporter, not_a_mapping: str) -> LineDict | None:
-    """The YAML mapping in ``path``, or None after reporting why it cannot be read."""
+def read_mapping(path: Path, report: Reporter, not_a_mapping: str, parse=load_yaml) -> LineDict | None:
+    """The YAML mapping in ``path``, or None after reporting why it cannot be read.
+
+    ``parse`` is ``load_yaml`` or the content cache's copy of it (render_cache.py).
+    """
     try:
-        data = load_yaml(path.read_text(encoding="utf-8"))
+        data = parse(path.read_text(encoding="utf-8"))
     except YamlProblem as problem:
         report.error(problem.message, problem.line)
         return None
@@ -242,13 +245,15 @@ def read_mapping(path: Path, report: Reporter, not_a_mapping: str) -> LineDict |
     return data
 
 
-def load_framework(path: Path, report: Reporter) -> Framework | None:
+def load_framework(path: Path, report: Reporter, parse=load_yaml) -> Framework | None:
     """Read and validate the framework file; problems go to ``report``."""
     report = report.child(path)
     if not path.exists():
         report.error("the competency framework file is missing")
         return None
-    data = read_mapping(path, report, "the framework must be a YAML mapping with version, scale, areas and profiles")
+    data = read_mapping(
+        path, report, "the framework must be a YAML mapping with version, scale, areas and profiles", parse
+    )
     if data is None:
         return None
     version = data.get("version")

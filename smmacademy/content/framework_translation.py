@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .errors import Reporter
 from .framework import Framework, read_mapping
-from .yamlfile import LineDict
+from .yamlfile import LineDict, load_yaml
 
 OVERLAY_SECTIONS = ("scale", "areas", "competencies", "statements", "profiles")
 
@@ -56,11 +56,11 @@ def _named(value, line, what: str, fields: tuple[str, str], report: Reporter) ->
     return texts
 
 
-def apply_overlay(framework: Framework, path: Path, report: Reporter) -> Framework | None:
+def apply_overlay(framework: Framework, path: Path, report: Reporter, parse=load_yaml) -> Framework | None:
     """The framework worded from a translation file keyed by the same ids; gaps stay English."""
     report = report.child(path)
     data = read_mapping(
-        path, report, f"a translation of the framework maps {', '.join(OVERLAY_SECTIONS)} to texts by id"
+        path, report, f"a translation of the framework maps {', '.join(OVERLAY_SECTIONS)} to texts by id", parse
     )
     if data is None:
         return None
@@ -105,9 +105,9 @@ def apply_overlay(framework: Framework, path: Path, report: Reporter) -> Framewo
     )
 
 
-def load_translations(framework: Framework, folder: Path, report: Reporter) -> None:
+def load_translations(framework: Framework, folder: Path, report: Reporter, parse=load_yaml) -> None:
     """Attach every ``competencies.<language>.yml`` beside the framework to it."""
     for path in sorted(folder.glob("competencies.??.yml")):
-        localized = apply_overlay(framework, path, report)
+        localized = apply_overlay(framework, path, report, parse)
         if localized is not None:
             framework.translations[path.name.split(".")[1]] = localized

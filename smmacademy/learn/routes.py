@@ -126,14 +126,15 @@ def _blocked_by_prerequisites(course, rows=None):
 @login_required
 def module(course_slug: str, module_slug: str):
     course, module = _module_or_404(course_slug, module_slug)
-    rows = learning.progress_rows(current_user.id)
+    # This course and its prerequisites are all the page looks at (status, pager, the prerequisite check).
+    rows = learning.progress_rows(current_user.id, {course.slug, *course.prerequisites})
     blocked = _blocked_by_prerequisites(course, rows)
     if blocked:
         return blocked
-    row = learning.record_view(current_user, module, rows.get((course.slug, module.slug)))
-    rows[(course.slug, module.slug)] = row
+    row = rows.get((course.slug, module.slug))
+    attempts = learning.page_attempts(current_user.id, module, row)  # before record_view commits
+    row = rows[(course.slug, module.slug)] = learning.record_view(current_user, module, row)
     text = module.text_for(current_language())
-    attempts = learning.module_attempts(current_user.id, course.slug, module.slug)
     previous, following = course.neighbours(module.slug)
     return render_template(
         "learn/module.html",

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .base import UTCDateTime, utcnow
+from .user import User
 
 
 class UserSession(db.Model):
@@ -43,8 +44,16 @@ class UserSession(db.Model):
 
     @staticmethod
     def by_token_hash(token_hash: str):
-        """Statement selecting the session (and its user) for a token hash."""
-        return select(UserSession).where(UserSession.token_hash == token_hash)
+        """Statement: the user a token hash signs in, with the session's id and limits, in one row.
+
+        Run on every signed-in request: the session comes as plain columns (``is_live``
+        reads them by name), not as a second mapped object to build and track.
+        """
+        return (
+            select(User, UserSession.id, UserSession.remember, UserSession.last_seen_at, UserSession.expires_at)
+            .join(UserSession.user)
+            .where(UserSession.token_hash == token_hash)
+        )
 
     @staticmethod
     def active_for(user_id: int, now: datetime):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -51,10 +52,16 @@ class AttemptRefused(SubmissionError):
         self.verdict = verdict
 
 
-def progress_rows(user_id: int) -> dict[tuple[str, str], ModuleProgress]:
-    """All of a learner's progress rows keyed by (course, module) — one query."""
-    rows = db.session.scalars(ModuleProgress.for_user(user_id))
-    return {(r.course_slug, r.module_slug): r for r in rows}
+def progress_rows(user_id: int, courses: Collection[str] | None = None) -> dict[tuple[str, str], ModuleProgress]:
+    """A learner's progress rows keyed by (course, module) — one query; only ``courses`` when given.
+
+    A page about one course asks only for it and its prerequisites: a learner's
+    whole history would otherwise be loaded on every module view.
+    """
+    statement = ModuleProgress.for_user(user_id)
+    if courses is not None:
+        statement = statement.where(ModuleProgress.course_slug.in_(sorted(courses)))
+    return {(r.course_slug, r.module_slug): r for r in db.session.scalars(statement)}
 
 
 def completed_courses(catalog: Catalog, rows) -> set[str]:
@@ -383,6 +390,17 @@ def certificate_of(user_id: int, course_slug: str) -> Certificate | None:
 def module_attempts(user_id: int, course_slug: str, module_slug: str, limit: int = 10) -> list[QuizAttempt]:
     """A learner's latest attempts at one module's quiz."""
     return list(db.session.scalars(QuizAttempt.for_module(user_id, course_slug, module_slug).limit(limit)))
+
+
+def page_attempts(user_id: int, module: Module, progress: ModuleProgress | None) -> list[QuizAttempt]:
+    """The attempts a module page lists; none, and no query, when the learner's progress row counts none.
+
+    Every stored attempt is counted on the progress row in the same transaction
+    (``submit_quiz``, demo activity), so a row read in this request is enough to know.
+    """
+    if not module.has_quiz or progress is None or not progress.attempts:
+        return []
+    return module_attempts(user_id, module.course_slug, module.slug)
 
 
 def attempt_by_id(attempt_id: int) -> QuizAttempt | None:

@@ -85,15 +85,15 @@ def load(token: str) -> User | None:
     """
     if not token or len(token) > 100:
         return None
-    record = db.session.scalar(UserSession.by_token_hash(hash_token(token)))
+    record = db.session.execute(UserSession.by_token_hash(hash_token(token))).first()
     if record is None:
         return None
     now = utcnow()
     if not is_live(record, now):
-        db.session.delete(record)
+        db.session.execute(delete(UserSession).where(UserSession.id == record.id))
         db.session.commit()
         return None
-    user = record.user
+    user = record.User
     if not user.active:
         return None
     if (now - record.last_seen_at).total_seconds() >= current_app.config["SESSION_TOUCH_SECONDS"]:
