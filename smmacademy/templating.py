@@ -22,17 +22,26 @@ ROLE_LABELS = {
     "everyone": _l("Everyone"),
 }
 
-# (endpoint, label, roles allowed, blueprint that marks it active)
+# (endpoint, label, roles allowed, blueprint that marks it active, roles it is hidden from)
+# Reviews take one entry: people who run reviews open the rounds page, which links to their own
+# requests; everyone else opens their requests. One entry keeps the header on one line at 1,280 px.
 NAVIGATION = (
-    ("main.home", _l("My learning"), None, "main"),
-    ("learn.catalog", _l("Courses"), None, "learn"),
-    ("assessment.intro", _l("Self-assessment"), None, "assessment"),
-    ("team.dashboard", _l("My team"), ("manager",), "team"),
-    ("reviews.rounds", _l("Reviews"), ("manager",), "reviews"),
-    ("reviews.requests", _l("Review requests"), None, "reviews"),
-    ("hr.candidates_list", _l("Candidates"), ("hr",), "hr"),
-    ("admin.overview", _l("Administration"), ("admin",), "admin"),
+    ("main.home", _l("My learning"), None, "main", ()),
+    ("learn.catalog", _l("Courses"), None, "learn", ()),
+    ("assessment.intro", _l("Self-assessment"), None, "assessment", ()),
+    ("team.dashboard", _l("My team"), ("manager",), "team", ()),
+    ("reviews.rounds", _l("Reviews"), ("manager",), "reviews", ()),
+    ("reviews.requests", _l("Review requests"), None, "reviews", ("manager",)),
+    ("hr.candidates_list", _l("Candidates"), ("hr",), "hr", ()),
+    ("admin.overview", _l("Administration"), ("admin",), "admin", ()),
 )
+
+
+def _shows(roles, hidden_from) -> bool:
+    """Whether a navigation entry is for the signed-in user (admins hold every role)."""
+    if hidden_from and current_user.has_role(*hidden_from):
+        return False
+    return not roles or current_user.has_role(*roles)
 
 
 def nav_items() -> list[dict]:
@@ -51,8 +60,8 @@ def nav_items() -> list[dict]:
     if key not in built:
         built[key] = [
             {"url": url_for(endpoint), "label": label, "active": request.blueprint == blueprint}
-            for endpoint, label, roles, blueprint in NAVIGATION
-            if endpoint in current_app.view_functions and not (roles and not current_user.has_role(*roles))
+            for endpoint, label, roles, blueprint, hidden_from in NAVIGATION
+            if endpoint in current_app.view_functions and _shows(roles, hidden_from)
         ]
     return built[key]
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from .conftest import fits_phone, no_serious_a11y_violations, sign_in
+from .conftest import fits_phone, no_serious_a11y_violations, open_menu, sign_in
 
 pytestmark = pytest.mark.browser
 DEMO = "@demo.smmacademy.local"
@@ -22,6 +22,7 @@ def rate_everything(page: Page, level: int) -> None:
 def answer_review(pages, server, password: str, who: str, level: int, name: str, phone: bool = False) -> Page:
     page = pages.new(who, phone=phone, bypass_csp=True)
     sign_in(page, server, f"{who}{DEMO}", password)
+    open_menu(page)  # on a phone the header's links sit behind the menu button
     page.get_by_role("link", name="Review requests").first.click()
     page.get_by_role("link", name=name).click()
     if phone:
@@ -69,7 +70,8 @@ def test_manager_runs_a_review_with_three_peers_sees_blind_spots_and_records_agr
             # A peer sees only their form: the results page is refused.
             page.goto(manager.url)
             expect(page.get_by_role("heading", name="You do not have access to this page")).to_be_visible()
-    manager.get_by_role("link", name="Review requests").first.click()
+    manager.get_by_role("link", name="Reviews", exact=True).first.click()  # a manager's own requests: a click away
+    manager.get_by_role("link", name="Review requests").click()
     manager.get_by_role("link", name="Rate Ivan Petrov").click()
     rate_everything(manager, 2)
     manager.get_by_role("button", name="Submit my answers").click()
@@ -101,6 +103,7 @@ def test_manager_runs_a_review_with_three_peers_sees_blind_spots_and_records_agr
     expect(phone.get_by_role("heading", name="Agreed levels")).to_be_visible()
     fits_phone(phone)
     no_serious_a11y_violations(phone)
+    open_menu(phone)
     phone.get_by_role("link", name="My team").click()
     phone.get_by_role("link", name="Ivan Petrov").click()
     expect(phone.get_by_role("heading", name="Reviews", exact=True)).to_be_visible()
