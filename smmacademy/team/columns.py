@@ -42,7 +42,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("completion", _l("Curriculum completion"), lambda r: r.completion, priority=True),
     Column("profile", _l("Best-fit profile"), lambda r: (r.best_profile or "~", r.best_band or ""), priority=True),
     # Sorted in the order of domain.plans.PLAN_STATUSES (on track, behind, draft, done, no plan).
-    Column("plan", _l("Development plan"), lambda r: PLAN_STATUSES.index(r.plan), priority=True),
+    Column("plan", _l("Plan"), lambda r: PLAN_STATUSES.index(r.plan), priority=True),
     Column("department", _l("Department"), lambda r: r.user.department_name.lower()),
     Column("score", _l("Avg quiz score"), lambda r: r.avg_score if r.avg_score is not None else -1),
     Column("in_progress", _l("In progress"), lambda r: r.in_progress),

@@ -19,7 +19,7 @@ PRIORITY_HEADERS = [
     "Done / assigned",
     "Curriculum completion",
     "Best-fit profile",
-    "Development plan",
+    "Plan",
 ]
 
 
