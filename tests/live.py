@@ -11,6 +11,7 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -56,13 +57,61 @@ class LiveServer:
         return result.stdout
 
     def load_demo(self) -> str:
-        output = self.cli("demo")
-        self.demo_password = re.search(r"password: (\S+)", output).group(1)
+        """Load the demo organisation (a copy of one built once per test process, on SQLite)."""
+        target = _sqlite_file(self.env["DATABASE_URL"])
+        if target is None:
+            output = self.cli("demo")
+            self.demo_password = re.search(r"password: (\S+)", output).group(1)
+        else:
+            template, self.demo_password = _demo_template(self.env)
+            _copy_database(template, target)
         return self.demo_password
 
     def stop(self) -> None:
         self.process.terminate()
         self.process.wait(timeout=20)
+
+
+# Migrating a new SQLite file and loading the demo organisation take seconds and give the same database each
+# time, so each is done once per test process and copied (SQLite's backup API) into every server's file.
+_TEMPLATES = Path(tempfile.mkdtemp(prefix="smmacademy-templates-"))
+_templates: dict[str, tuple[Path, str]] = {}
+
+
+def _sqlite_file(url: str) -> Path | None:
+    return Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
+
+
+def _copy_database(source: Path, target: Path) -> None:
+    """Replace ``target``'s content with ``source``'s (safe while a server has the file open)."""
+    import sqlite3
+
+    origin, copy = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        origin.backup(copy)
+    finally:
+        origin.close()
+        copy.close()
+
+
+def _template(name: str, env: dict, build) -> tuple[Path, str]:
+    if name not in _templates:
+        path = _TEMPLATES / f"{name}.sqlite"
+        output = build(LiveServer("", {**env, "DATABASE_URL": f"sqlite:///{path}"}, None, Path(os.devnull)), path)
+        _templates[name] = (path, output)
+    return _templates[name]
+
+
+def _migrated_template(env: dict) -> Path:
+    return _template("migrated", env, lambda server, _path: server.cli("db", "upgrade"))[0]
+
+
+def _demo_template(env: dict) -> tuple[Path, str]:
+    def build(server, path):
+        _copy_database(_migrated_template(env), path)
+        return re.search(r"password: (\S+)", server.cli("demo")).group(1)
+
+    return _template("demo", env, build)
 
 
 def start_server(
@@ -79,7 +128,11 @@ def start_server(
     }
     env.pop("SMMACADEMY_ENV", None)
     server = LiveServer(f"http://127.0.0.1:{port}", env, None, tmp_path / f"server-{port}.log")
-    server.cli("db", "upgrade")
+    database = _sqlite_file(env["DATABASE_URL"])
+    if database is not None and not database.exists():
+        _copy_database(_migrated_template(env), database)
+    else:
+        server.cli("db", "upgrade")
     if workers:
         command = ["-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "app:app"]
     else:
