@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import markdown
 import nh3
 from markdown.extensions.toc import slugify_unicode
+from markdown.treeprocessors import InlineProcessor
 
 # Bump whenever a change here alters the output: rendered lessons cached on disk
 # (render_cache.py) are keyed by it, so a new version re-renders everything once.
@@ -53,16 +54,47 @@ def _flatten(tokens, out):
     return out
 
 
+# Every inline pattern the converter has (INLINE_PATTERNS) needs one of these to match: a backtick,
+# a backslash escape, a link or image bracket, an angle bracket (autolink, inline HTML), an entity,
+# emphasis, or a hard line break (two spaces before a newline).
+_MAY_HOLD_INLINE_MARKUP = re.compile(r"[`\\\[<&*_]|  \n").search
+INLINE_PATTERNS = frozenset({
+    "backtick", "escape", "reference", "link", "image_link", "image_reference", "short_reference",
+    "short_image_ref", "autolink", "automail", "linebreak", "html", "entity", "em_strong", "em_strong2",
+})  # fmt: skip
+
+
+class _PlainTextSkippingInlineProcessor(InlineProcessor):
+    """Python-Markdown's inline step, minus trying every pattern on text none of them can match.
+
+    Plain text is most of a lesson and the pattern loop about a quarter of the
+    rendering time; the output is the same (tests/test_render.py compares both).
+    """
+
+    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802, N803
+        if _MAY_HOLD_INLINE_MARKUP(data) is None:
+            return data
+        return super()._InlineProcessor__handleInline(data, patternIndex)
+
+
 _local = threading.local()
+
+
+def new_converter(skip_plain_text: bool = True) -> markdown.Markdown:
+    """A Markdown converter with the site's extensions (``skip_plain_text=False``: unchanged inline step)."""
+    md = markdown.Markdown(
+        extensions=EXTENSIONS, extension_configs={"toc": {"toc_depth": "2-3", "slugify": slugify_unicode}}
+    )
+    if skip_plain_text:
+        md.treeprocessors.register(_PlainTextSkippingInlineProcessor(md), "inline", 20)
+    return md
 
 
 def _markdown() -> markdown.Markdown:
     """A reset Markdown converter: building one loads every extension, so each thread keeps one."""
     md = getattr(_local, "markdown", None)
     if md is None:
-        md = _local.markdown = markdown.Markdown(
-            extensions=EXTENSIONS, extension_configs={"toc": {"toc_depth": "2-3", "slugify": slugify_unicode}}
-        )
+        md = _local.markdown = new_converter()
     return md.reset()
 
 
