@@ -14,6 +14,8 @@ from babel import Locale
 from flask import Flask, current_app, g, has_app_context, has_request_context, request
 from flask_babel import get_locale, get_translations, gettext, refresh
 from flask_login import current_user
+from jinja2 import pass_eval_context
+from markupsafe import Markup
 
 from .extensions import babel
 
@@ -116,6 +118,55 @@ def report_texts() -> dict[str, str]:
     }
 
 
+def _formatted(eval_ctx, text: str, variables: dict) -> str:
+    # Jinja's "newstyle" gettext: always a format string; on an autoescaped page the catalogue's text is
+    # markup (our own messages, as Jinja trusts them) and every variable is escaped by Markup's "%".
+    trusted = Markup(text) if eval_ctx.autoescape else text  # noqa: S704  # nosec B704
+    return trusted % variables
+
+
+@pass_eval_context
+def _template_gettext(eval_ctx, string: str, **variables) -> str:
+    return _formatted(eval_ctx, _request_translations().ugettext(string), variables)
+
+
+@pass_eval_context
+def _template_ngettext(eval_ctx, singular: str, plural: str, num: int, **variables) -> str:
+    variables.setdefault("num", num)
+    return _formatted(eval_ctx, _request_translations().ungettext(singular, plural, num), variables)
+
+
+@pass_eval_context
+def _template_pgettext(eval_ctx, context: str, string: str, **variables) -> str:
+    variables.setdefault("context", context)
+    return _formatted(eval_ctx, _request_translations().upgettext(context, string), variables)
+
+
+@pass_eval_context
+def _template_npgettext(eval_ctx, context: str, singular: str, plural: str, num: int, **variables) -> str:
+    variables.setdefault("context", context)
+    variables.setdefault("num", num)
+    return _formatted(eval_ctx, _request_translations().unpgettext(context, singular, plural, num), variables)
+
+
+def install_template_gettext(environment) -> None:
+    """Give templates ``_``, ``gettext``, ``ngettext``... with Jinja's newstyle behaviour, minus its indirection.
+
+    A page calls ``_()`` some 25 times. Jinja's own callables reach the catalogue
+    through an alias, two context calls and a wrapper; Flask-Babel's, through ``g``
+    on every call. These read the request's catalogue once (``_request_translations``)
+    and format exactly as Jinja's newstyle gettext does (tests/test_i18n.py).
+    """
+    environment.newstyle_gettext = True  # {% trans %} blocks then compile to calls that format, as these do
+    environment.globals.update(
+        _=_template_gettext,
+        gettext=_template_gettext,
+        ngettext=_template_ngettext,
+        pgettext=_template_pgettext,
+        npgettext=_template_npgettext,
+    )
+
+
 def _request_translations():
     """The request's catalogue, looked up once per request.
 
@@ -138,14 +189,7 @@ def init_app(app: Flask) -> None:
 
     directory = PROJECT_ROOT / "translations"
     babel.init_app(app, locale_selector=select_locale, default_translation_directories=str(directory))
-    # A page calls gettext dozens of times; Flask-Babel looks the catalogue up through g on every call.
-    app.jinja_env.install_gettext_callables(
-        gettext=lambda s: _request_translations().ugettext(s),
-        ngettext=lambda s, p, n: _request_translations().ungettext(s, p, n),
-        newstyle=True,
-        pgettext=lambda c, s: _request_translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: _request_translations().unpgettext(c, s, p, n),
-    )
+    install_template_gettext(app.jinja_env)
     for language in (code for code in app.config["LANGUAGES"] if code != "en"):  # English is the source
         if not (directory / language / "LC_MESSAGES" / "messages.mo").exists():
             # The site still runs, but that language's pages would silently be English.

@@ -7,8 +7,9 @@ ids, so editing or deleting a file in ``courses/`` never breaks old records.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, select
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, bindparam, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -40,6 +41,19 @@ class ModuleProgress(db.Model):
         if course_slug:
             stmt = stmt.where(ModuleProgress.course_slug == course_slug)
         return stmt
+
+    @staticmethod
+    @cache
+    def for_user_in_courses():
+        """Statement: a learner's rows in some courses (bound parameters ``user_id`` and ``courses``, a list).
+
+        Every module and course page runs it; built once, it is compiled once too
+        (see ``UserSession.by_token_hash``).
+        """
+        return select(ModuleProgress).where(
+            ModuleProgress.user_id == bindparam("user_id"),
+            ModuleProgress.course_slug.in_(bindparam("courses", expanding=True)),
+        )
 
 
 class QuizAttempt(db.Model):

@@ -58,10 +58,12 @@ def progress_rows(user_id: int, courses: Collection[str] | None = None) -> dict[
     A page about one course asks only for it and its prerequisites: a learner's
     whole history would otherwise be loaded on every module view.
     """
-    statement = ModuleProgress.for_user(user_id)
-    if courses is not None:
-        statement = statement.where(ModuleProgress.course_slug.in_(sorted(courses)))
-    return {(r.course_slug, r.module_slug): r for r in db.session.scalars(statement)}
+    if courses is None:
+        rows = db.session.scalars(ModuleProgress.for_user(user_id))
+    else:
+        parameters = {"user_id": user_id, "courses": sorted(courses)}
+        rows = db.session.scalars(ModuleProgress.for_user_in_courses(), parameters)
+    return {(r.course_slug, r.module_slug): r for r in rows}
 
 
 def completed_courses(catalog: Catalog, rows) -> set[str]:

@@ -85,7 +85,7 @@ def load(token: str) -> User | None:
     """
     if not token or len(token) > 100:
         return None
-    record = db.session.execute(UserSession.by_token_hash(hash_token(token))).first()
+    record = db.session.execute(UserSession.by_token_hash(), {"token_hash": hash_token(token)}).first()
     if record is None:
         return None
     now = utcnow()
