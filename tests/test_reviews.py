@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from smmacademy.domain import reviews
 from smmacademy.extensions import db
 from smmacademy.models import AgreedLevel, OutboxMessage, ReviewRater, ReviewRound
+from smmacademy.services import agreed_levels as agreed_service
 from smmacademy.services import reminders
 from smmacademy.services import reviews as review_service
 
@@ -237,16 +238,16 @@ def test_calibration_drives_the_profile_match_and_self_ratings_never_do(app, cli
     manager, person, _c, _p = team
     # The self-rating says 5 everywhere: it must not make the person "ready" for anything.
     round_ = _full_round(app, client, team, peer_count=3, self_level=5, manager_level=2, peer_level=2)
-    assert review_service.agreed_levels(person.id) == {}
-    assert review_service.profile_match_for(person.id) is None
+    assert agreed_service.agreed_levels(person.id) == {}
+    assert agreed_service.profile_match_for(person.id) is None
     login(client, person)
     assert calibrate(client, round_.id, 5, app).status_code == 403  # the person cannot calibrate
     login(client, manager)
     response = calibrate(client, round_.id, 2, app)
     assert response.status_code == 302
-    levels = review_service.agreed_levels(person.id)
+    levels = agreed_service.agreed_levels(person.id)
     assert set(levels.values()) == {2} and set(levels) == set(framework(app).competencies)
-    snapshot, match = review_service.profile_match_for(person.id)
+    snapshot, match = agreed_service.profile_match_for(person.id)
     # The fits are those of the agreed levels (2 everywhere), never of the self-rating (5 everywhere).
     assert match == reviews.profile_match(snapshot, dict.fromkeys(snapshot["competencies"], 2))
     self_match = reviews.profile_match(snapshot, dict.fromkeys(snapshot["competencies"], 5))
@@ -255,7 +256,7 @@ def test_calibration_drives_the_profile_match_and_self_ratings_never_do(app, cli
     row = db.session.scalar(select(AgreedLevel).limit(1))
     assert row.agreed_by_id == manager.id and row.agreed_at is not None
     assert calibrate(client, round_.id, 5, app).status_code == 409  # exactly once
-    assert set(review_service.agreed_levels(person.id).values()) == {2}
+    assert set(agreed_service.agreed_levels(person.id).values()) == {2}
 
 
 def test_calibration_refuses_missing_levels_with_a_clear_message(app, client, team):
@@ -292,12 +293,12 @@ def test_target_role_gap_uses_agreed_levels_else_the_self_assessment(app, client
     login(client, person)
     response = client.post(f"/reviews/people/{person.id}/target", data={"profile": "smm-manager"})
     assert response.status_code == 302
-    assert review_service.target_profile(person.id) == "smm-manager"
+    assert agreed_service.target_profile(person.id) == "smm-manager"
     page = client.get(f"/reviews/people/{person.id}/target").get_data(as_text=True)
     assert "latest self-rated levels" in page and "(self-rated)" in page
     round_ = start_one(client, manager, person)
     calibrate(client, round_.id, 5, app)
-    gap = review_service.target_gap(person.id, framework(app))
+    gap = agreed_service.target_gap(person.id, framework(app))
     assert gap.source == "agreed" and gap.profile_id == "smm-manager"
     assert all(row.gap == 0 for row in gap.rows)
     assert client.post(f"/reviews/people/{person.id}/target", data={"profile": "nope"}).status_code == 400
@@ -311,7 +312,7 @@ def test_the_member_page_shows_the_change_between_rounds(app, client, team):
     calibrate(client, second.id, 3, app)
     page = client.get(f"/team/members/{person.id}").get_data(as_text=True)
     assert "2 → 3" in page and "+1" in page
-    changes = review_service.latest_changes(person.id)
+    changes = agreed_service.latest_changes(person.id)
     assert {c.delta for c in changes} == {1}
 
 
@@ -412,5 +413,5 @@ def test_parallel_calibrations_record_the_levels_once(app, client, team):
     assert outcomes.count("already") == 1
     [winner] = [o for o in outcomes if o != "already"]
     db.session.expire_all()
-    assert set(review_service.agreed_levels(person.id).values()) == {int(winner)}
+    assert set(agreed_service.agreed_levels(person.id).values()) == {int(winner)}
     assert db.session.scalar(select(func.count(AgreedLevel.id))) == len(levels)

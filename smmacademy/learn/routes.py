@@ -25,7 +25,7 @@ from ..domain.quiz_policy import NO_ATTEMPTS_LEFT
 from ..errors import render_error
 from ..i18n import current_language, localized, translated, use_language
 from ..security import login_required, public
-from ..services import accounts, badges, directory, learning, quiz_limits
+from ..services import accounts, badges, directory, learning, learning_records, quiz_limits
 from ..services.assignments import targets_for
 from ..services.management import can_view, can_view_certificate
 from . import bp
@@ -51,7 +51,7 @@ def _module_or_404(course_slug: str, module_slug: str):
 @login_required
 def catalog():
     catalog = get_catalog()
-    rows = learning.progress_rows(current_user.id)
+    rows = learning_records.progress_rows(current_user.id)
     audience = request.args.get("audience", "")
     department = current_user.department_key
     targets = targets_for(current_user.id)
@@ -85,9 +85,9 @@ def catalog():
 def course(course_slug: str):
     catalog = get_catalog()
     course = _course_or_404(course_slug)
-    rows = learning.progress_rows(current_user.id)
-    missing = missing_prerequisites(course, learning.completed_courses(catalog, rows))
-    certificate = learning.certificate_of(current_user.id, course.slug)
+    rows = learning_records.progress_rows(current_user.id)
+    missing = missing_prerequisites(course, learning_records.completed_courses(catalog, rows))
+    certificate = learning_records.certificate_of(current_user.id, course.slug)
     # The person's target: the modules their assignments name (e.g. onboarding), else the whole course.
     target = targets_for(current_user.id).get(course.slug)
     return render_template(
@@ -109,8 +109,8 @@ def _blocked_by_prerequisites(course, rows=None):
     if not course.prerequisites:
         return None
     catalog = get_catalog()
-    rows = learning.progress_rows(current_user.id) if rows is None else rows
-    missing = missing_prerequisites(course, learning.completed_courses(catalog, rows))
+    rows = learning_records.progress_rows(current_user.id) if rows is None else rows
+    missing = missing_prerequisites(course, learning_records.completed_courses(catalog, rows))
     if not missing:
         return None
     titles = ", ".join(localized(catalog.courses[s]).title for s in missing)
@@ -127,12 +127,12 @@ def _blocked_by_prerequisites(course, rows=None):
 def module(course_slug: str, module_slug: str):
     course, module = _module_or_404(course_slug, module_slug)
     # This course and its prerequisites are all the page looks at (status, pager, the prerequisite check).
-    rows = learning.progress_rows(current_user.id, {course.slug, *course.prerequisites})
+    rows = learning_records.progress_rows(current_user.id, {course.slug, *course.prerequisites})
     blocked = _blocked_by_prerequisites(course, rows)
     if blocked:
         return blocked
     row = rows.get((course.slug, module.slug))
-    attempts = learning.page_attempts(current_user.id, module, row)  # before record_view commits
+    attempts = learning_records.page_attempts(current_user.id, module, row)  # before record_view commits
     row = rows[(course.slug, module.slug)] = learning.record_view(current_user, module, row)
     text = module.text_for(current_language())
     previous, following = course.neighbours(module.slug)
@@ -253,7 +253,7 @@ def submit_quiz(course_slug: str, module_slug: str):
 @bp.route("/courses/<course_slug>/<module_slug>/attempts/<int:attempt_id>")
 @login_required
 def attempt(course_slug: str, module_slug: str, attempt_id: int):
-    attempt = learning.attempt_by_id(attempt_id)
+    attempt = learning_records.attempt_by_id(attempt_id)
     if attempt is None or attempt.course_slug != course_slug or attempt.module_slug != module_slug:
         abort(404)
     if not can_view(current_user, attempt.user_id):
@@ -261,7 +261,7 @@ def attempt(course_slug: str, module_slug: str, attempt_id: int):
     course = get_catalog().courses.get(course_slug)
     module = course.module(module_slug) if course else None
     questions, order = learning.attempt_review(attempt, module, current_language())
-    certificate = learning.certificate_of(attempt.user_id, course_slug)
+    certificate = learning_records.certificate_of(attempt.user_id, course_slug)
     reveal = quiz_limits.attempt_reveal(attempt, get_catalog())
     own_retry = attempt.user_id == current_user.id and not attempt.passed and module is not None
     can_retry = (

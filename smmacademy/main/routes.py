@@ -12,7 +12,7 @@ from flask_login import current_user
 from ..catalog_state import get_catalog
 from ..i18n import LANGUAGE_COOKIE, LANGUAGE_COOKIE_DAYS, language_names, use_language
 from ..security import landing_url, login_required, public, safe_next
-from ..services import accounts, learning, plan_views, reviews
+from ..services import accounts, learning_records, plan_views, reviews
 from ..services.learner_home import home_plan
 from . import bp
 from .forms import LanguageForm
@@ -49,9 +49,9 @@ def home():
         resume=plan.resume,
         assignments=plan.assignments,
         in_progress=plan.in_progress,
-        attempts=learning.recent_attempts(current_user.id),
-        certificates=learning.certificates_for(current_user.id),
-        latest_assessment=learning.latest_assessment(current_user.id),
+        attempts=learning_records.recent_attempts(current_user.id),
+        certificates=learning_records.certificates_for(current_user.id),
+        latest_assessment=learning_records.latest_assessment(current_user.id),
         review_requests=reviews.open_requests(current_user.id),
         plan_next=plan_views.next_step(catalog, current_user.id),
         catalog=catalog,

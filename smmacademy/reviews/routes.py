@@ -16,6 +16,7 @@ from ..errors import render_error
 from ..i18n import report_texts, translated
 from ..models.review import RELATION_PEER, ROUND_OPEN
 from ..security import login_required, role_required
+from ..services import agreed_levels as agreed_service
 from ..services import management
 from ..services import reviews as review_service
 from ..services.csv_export import csv_response
@@ -150,7 +151,7 @@ def _round_page(round_, peers_form=None, calibration: dict | None = None):
     values chosen (status 400). ``calibration``: the levels, notes, error and competency of a refused calibration."""
     context = _results_context(round_, request.args.get("profile"))
     people = review_service.people_by_id(r.rater_id for r in round_.raters)
-    agreed = {a.competency_id: a for a in review_service.agreed_in(round_.id)}
+    agreed = {a.competency_id: a for a in agreed_service.agreed_in(round_.id)}
     nominate = review_service.may_nominate(current_user, round_)
     sent_back = peers_form is not None or calibration is not None
     peers_form = peers_form or PeersForm(formdata=None)
@@ -339,17 +340,17 @@ def target(user_id: int):
     framework = _framework()
     form = TargetForm()
     form.profile.choices = [(pid, p.name) for pid, p in framework.profiles.items()]
-    may_choose = review_service.may_choose_target(current_user, user_id)
+    may_choose = agreed_service.may_choose_target(current_user, user_id)
     status = 200
     if request.method == "POST":
         if not may_choose:
             abort(403)
         if form.validate():
-            review_service.set_target_profile(person, form.profile.data, current_user, get_catalog().framework)
+            agreed_service.set_target_profile(person, form.profile.data, current_user, get_catalog().framework)
             flash(_("Target role saved."), "success")
             return redirect(url_for("reviews.target", user_id=user_id))
         status = 400
-    gap = review_service.target_gap(user_id, framework)
+    gap = agreed_service.target_gap(user_id, framework)
     if request.method == "GET" and gap.profile_id:
         form.profile.data = gap.profile_id
     return (
@@ -360,7 +361,7 @@ def target(user_id: int):
             may_choose=may_choose,
             gap=gap,
             framework=framework,
-            match=review_service.profile_match_for(user_id),
+            match=agreed_service.profile_match_for(user_id),
         ),
         status,
     )

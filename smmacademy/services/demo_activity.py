@@ -30,7 +30,8 @@ from ..models import Assessment, AssessmentRating, Assignment, Candidate, Module
 from ..models.assignment import KIND_ASSESSMENT, KIND_COURSE, SOURCE_MANAGER
 from ..models.base import utcnow
 from . import assessments, candidate_test, candidates
-from .learning import issue_certificate_if_complete, progress_rows
+from .learning import issue_certificate_if_complete
+from .learning_records import progress_rows
 
 SEED = 20261129
 DAYS = 90

@@ -9,7 +9,7 @@ from ..content.catalog import Catalog
 from ..domain.next_step import NextStep, home_steps
 from ..domain.progress import CourseProgress, course_progress
 from ..models import User
-from . import learning
+from . import learning_records
 from .assignments import AssignmentView, course_targets, open_assignment_views
 
 
@@ -26,7 +26,7 @@ class HomePlan:
 
 def home_plan(catalog: Catalog, user: User, today: date | None = None) -> HomePlan:
     """The person's next step (domain.next_step), assignments and courses in progress, each against their target."""
-    rows = learning.progress_rows(user.id)
+    rows = learning_records.progress_rows(user.id)
     assignments = open_assignment_views(catalog, user.id, today)
     targets = course_targets(view.assignment for view in assignments)
     resume, step = home_steps(

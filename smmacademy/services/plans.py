@@ -21,7 +21,8 @@ from ..domain.progress import done_keys
 from ..extensions import db
 from ..models import DevelopmentPlan, PlanItem, ReviewRound, User
 from ..models.base import utcnow
-from . import learning, management, reviews
+from . import learning_records, management
+from .agreed_levels import agreed_levels, latest_calibrated, target_profile
 
 # --- Access ---------------------------------------------------------------------------------------------
 
@@ -54,9 +55,9 @@ def plan_inputs(user_id: int, framework) -> tuple[ReviewRound | None, dict[str, 
     The profile is the one the person chose to grow into, else the best fit (else the nearest) on
     the agreed levels.
     """
-    review = reviews.latest_calibrated(user_id)
-    levels = {cid: float(level) for cid, level in reviews.agreed_levels(user_id).items()}
-    chosen = reviews.target_profile(user_id)
+    review = latest_calibrated(user_id)
+    levels = {cid: float(level) for cid, level in agreed_levels(user_id).items()}
+    chosen = target_profile(user_id)
     if chosen in framework.profiles:
         return review, levels, chosen
     if not levels or not framework.profiles:
@@ -74,7 +75,7 @@ def targets_of(framework, profile_id: str) -> dict[str, tuple[int, int]]:
 
 def done_modules(catalog: Catalog, user_id: int) -> frozenset[tuple[str, str]]:
     """The person's done (course, module) pairs (domain.progress.module_done), one query."""
-    return frozenset(done_keys(catalog.courses.values(), learning.progress_rows(user_id)))
+    return frozenset(done_keys(catalog.courses.values(), learning_records.progress_rows(user_id)))
 
 
 def learner_of(catalog: Catalog, user: User) -> rules.Learner:
@@ -276,7 +277,7 @@ def sync(catalog: Catalog, user_id: int) -> DevelopmentPlan | None:
     plan = db.session.scalar(DevelopmentPlan.current_for(user_id))
     if plan is None:
         return None
-    rows = learning.progress_rows(user_id)
+    rows = learning_records.progress_rows(user_id)
     done = done_keys(catalog.courses.values(), rows)
     now = utcnow()
     flags = []

@@ -26,6 +26,7 @@ from ..models.assignment import KIND_ASSESSMENT, KIND_COURSE
 from ..params import int_arg
 from ..security import role_required
 from ..services import accounts, members, reviews
+from ..services import agreed_levels as agreed_service
 from ..services import assignments as assignment_service
 from ..services import team as team_service
 from ..services.csv_export import csv_response
@@ -222,7 +223,7 @@ def member(user_id: int):
         chart=chart,
         edit_form=EditAssignmentForm(),
         review_rounds=reviews.rounds_about(person.id),
-        review_changes=reviews.latest_changes(person.id),
+        review_changes=agreed_service.latest_changes(person.id),
         competency_names={cid: c.name for cid, c in (get_framework().competencies if get_framework() else {}).items()},
     )
 
