@@ -177,9 +177,10 @@ def main() -> None:
         f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC at commit {commit.stdout.strip() or '?'} on "
         f"{machine()}. Re-run with `make bench`; every comparison below comes from one run.",
         "",
-        f"Load average (1/5/15 min) at the start: **{started_load}**, at the end: {{end_load}}. Other engineers ran "
-        "tests on this 2-core machine during the run, so absolute figures are low and noisy; the ratios within one "
-        "run are the stable figures.",
+        f"Load average (1/5/15 min) at the start: **{started_load}**, at the end: {{end_load}}. The load test "
+        "itself keeps both cores busy (Locust and gunicorn on the same machine); a load average well above 2 means "
+        "other work shared the machine and wall-clock figures are inflated. The ratios within one run are the "
+        "stable figures.",
         "",
         "## Course content",
         "",

@@ -81,16 +81,46 @@ class QuizAttempt(db.Model):
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
     @staticmethod
-    def for_module(user_id: int, course_slug: str, module_slug: str):
-        """Statement for a learner's attempts at one quiz, newest first."""
+    @cache
+    def summaries_for_module(limit: int = 10):
+        """Statement: a learner's latest ``limit`` attempts at one quiz, newest first, as summary rows.
+
+        Bound parameters ``user_id``, ``course_slug``, ``module_slug``. Only what a
+        list shows (id, course, module, score, passed, submitted): the answers, grades
+        and question snapshot are JSON a list never reads. Built once, compiled once.
+        """
         return (
-            select(QuizAttempt)
+            select(*QuizAttempt.summary_columns())
             .where(
-                QuizAttempt.user_id == user_id,
-                QuizAttempt.course_slug == course_slug,
-                QuizAttempt.module_slug == module_slug,
+                QuizAttempt.user_id == bindparam("user_id"),
+                QuizAttempt.course_slug == bindparam("course_slug"),
+                QuizAttempt.module_slug == bindparam("module_slug"),
             )
             .order_by(QuizAttempt.submitted_at.desc(), QuizAttempt.id.desc())
+            .limit(limit)
+        )
+
+    @staticmethod
+    @cache
+    def recent_summaries(limit: int = 5):
+        """Statement: a learner's (bound parameter ``user_id``) latest ``limit`` attempts, as summary rows."""
+        return (
+            select(*QuizAttempt.summary_columns())
+            .where(QuizAttempt.user_id == bindparam("user_id"))
+            .order_by(QuizAttempt.submitted_at.desc(), QuizAttempt.id.desc())
+            .limit(limit)
+        )
+
+    @staticmethod
+    def summary_columns() -> tuple:
+        """The columns an attempt list shows."""
+        return (
+            QuizAttempt.id,
+            QuizAttempt.course_slug,
+            QuizAttempt.module_slug,
+            QuizAttempt.score,
+            QuizAttempt.passed,
+            QuizAttempt.submitted_at,
         )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 
 from ..content.catalog import Catalog, Module
 from ..domain.progress import completed_course_slugs
@@ -45,16 +45,9 @@ def certificates_for(user_id: int) -> list[Certificate]:
     )
 
 
-def recent_attempts(user_id: int, limit: int = 5) -> list[QuizAttempt]:
-    """A learner's latest quiz attempts."""
-    return list(
-        db.session.scalars(
-            select(QuizAttempt)
-            .where(QuizAttempt.user_id == user_id)
-            .order_by(QuizAttempt.submitted_at.desc(), QuizAttempt.id.desc())
-            .limit(limit)
-        )
-    )
+def recent_attempts(user_id: int, limit: int = 5) -> list[Row]:
+    """Summaries (``QuizAttempt.summary_columns``) of a learner's latest quiz attempts."""
+    return list(db.session.execute(QuizAttempt.recent_summaries(limit), {"user_id": user_id}))
 
 
 def latest_assessment(user_id: int) -> Assessment | None:
@@ -69,12 +62,13 @@ def certificate_of(user_id: int, course_slug: str) -> Certificate | None:
     )
 
 
-def module_attempts(user_id: int, course_slug: str, module_slug: str, limit: int = 10) -> list[QuizAttempt]:
-    """A learner's latest attempts at one module's quiz."""
-    return list(db.session.scalars(QuizAttempt.for_module(user_id, course_slug, module_slug).limit(limit)))
+def module_attempts(user_id: int, course_slug: str, module_slug: str, limit: int = 10) -> list[Row]:
+    """Summaries (``QuizAttempt.summary_columns``) of a learner's latest attempts at one module's quiz."""
+    parameters = {"user_id": user_id, "course_slug": course_slug, "module_slug": module_slug}
+    return list(db.session.execute(QuizAttempt.summaries_for_module(limit), parameters))
 
 
-def page_attempts(user_id: int, module: Module, progress: ModuleProgress | None) -> list[QuizAttempt]:
+def page_attempts(user_id: int, module: Module, progress: ModuleProgress | None) -> list[Row]:
     """The attempts a module page lists; none, and no query, when the learner's progress row counts none.
 
     Every stored attempt is counted on the progress row in the same transaction
