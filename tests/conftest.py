@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import stat
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -137,6 +138,11 @@ def courses_dir(tmp_path) -> Path:
     return _copy_course_tree(tmp_path / "courses")
 
 
+# The weekly digest is queued on one weekday; on that day every send-reminders in a test would
+# queue it too. Tests run with a weekday three days away (a test about the digest sets today's).
+NOT_A_DIGEST_DAY = (date.today().weekday() + 3) % 7
+
+
 @pytest.fixture
 def app_config(request, tmp_path, shared_courses) -> dict:
     # A test that asks for ``courses_dir`` edits content: its app reads that private copy.
@@ -152,6 +158,7 @@ def app_config(request, tmp_path, shared_courses) -> dict:
         "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
         "BADGE_KEY_FILE": str(tmp_path / "badge_key.pem"),
         "CONTENT_CACHE_DIR": str(tmp_path / "content-cache"),
+        "DIGEST_WEEKDAY": NOT_A_DIGEST_DAY,
     }
 
 

@@ -17,6 +17,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -124,6 +125,7 @@ def start_server(
         "DATABASE_URL": database_url or f"sqlite:///{tmp_path / 'browser.sqlite'}",
         "SECRET_KEY": SECRET_KEY,
         "FLASK_DEBUG": "0",
+        "SMMACADEMY_DIGEST_WEEKDAY": str((date.today().weekday() + 3) % 7),  # as conftest.NOT_A_DIGEST_DAY
         **(extra_env or {}),
     }
     env.pop("SMMACADEMY_ENV", None)
