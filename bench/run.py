@@ -88,7 +88,7 @@ def load_table(result: dict) -> list[str]:
     lines += [
         "",
         f"Same server, 20 signed-in users without think time for 15 s each: module page ({result['module_url']}) "
-        f"{result['module_rps']:.0f} req/s, /healthz (no session, no template) {result['health_rps']:.0f} req/s — "
+        f"{result['module_rps']:.0f} req/s, /healthz (same signed-in users; no database access, no template) {result['health_rps']:.0f} req/s — "
         f"ratio **{result['module_ratio']:.2f}** (target ≥ 0.5). Server CPU time a request (gunicorn's processes, "
         f"which a shared machine's load disturbs far less than throughput): module page "
         f"{result['module_cpu_ms']:.2f} ms, /healthz {result['health_cpu_ms']:.2f} ms — ratio "
@@ -194,7 +194,7 @@ def main() -> None:
         f"- In-process (Flask test client, one thread, signed in): module page ({pages['module_url']}) "
         f"{pages['module_rps']:.0f} req/s, trivial page (/account, same layout and sign-in) "
         f"{pages['trivial_rps']:.0f} req/s — ratio **{pages['ratio']:.2f}** (target ≥ 0.5). Against /healthz "
-        f"(no session, no template, {pages['health_rps']:.0f} req/s) the ratio is {pages['health_ratio']:.2f}.",
+        f"(no database access, no template, {pages['health_rps']:.0f} req/s) the ratio is {pages['health_ratio']:.2f}.",
         "",
         "## Team dashboard",
         "",

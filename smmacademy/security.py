@@ -12,7 +12,7 @@ from collections.abc import Callable
 from functools import lru_cache, wraps
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, current_app, redirect, request, session, url_for
+from flask import Flask, abort, current_app, g, redirect, request, session, url_for
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from itsdangerous import URLSafeTimedSerializer
@@ -112,7 +112,7 @@ def _enforce_declared_access():
 
 
 # What a person who must change a temporary password may still open.
-PASSWORD_CHANGE_ENDPOINTS = frozenset({"auth.change_password", "auth.logout", "static"})
+PASSWORD_CHANGE_ENDPOINTS = frozenset({"auth.change_password", "auth.logout", "static", "main.health"})
 
 
 def _enforce_password_change():
@@ -138,9 +138,23 @@ def _security_headers(response):
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     # Pages, CSV exports, charts: any of them may carry personal data. A response
     # that chose its own caching (static files, course images) keeps it.
-    if current_user.is_authenticated:
-        response.headers.setdefault("Cache-Control", "no-store")
+    if "Cache-Control" not in response.headers and _signed_in_as_far_as_known():
+        response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _signed_in_as_far_as_known() -> bool:
+    """Whether the request is signed in, without a database look-up of its own.
+
+    A view that needed the user has loaded it (Flask-Login keeps it in ``g``);
+    otherwise a session that names a user counts (a stale one only costs a
+    ``no-store``). Static files and /healthz thus answer a signed-in browser
+    without touching the database.
+    """
+    loaded = g.get("_login_user")
+    if loaded is not None:
+        return loaded.is_authenticated
+    return "_user_id" in session
 
 
 # A page's CSRF token is signed at most once in this many seconds per session (see csrf_token).

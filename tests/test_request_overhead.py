@@ -7,6 +7,7 @@ from sqlalchemy import event, inspect
 from smmacademy import i18n
 from smmacademy.extensions import db
 
+from .conftest import PASSWORD
 from .test_learn import RIGHT, submit
 
 
@@ -97,3 +98,24 @@ def test_the_navigation_built_once_still_follows_each_persons_role(app, client, 
     client.post("/logout")
     login_as("learner")
     assert "Administration" not in client.get("/courses").get_data(as_text=True)
+
+
+def test_a_signed_in_browser_gets_static_files_and_healthz_without_a_database_query(app, client, login_as):
+    login_as("learner")
+    for url in ("/static/css/app.css", "/healthz"):
+        response, statements = _statements(app, client, url)
+        assert response.status_code == 200
+        assert statements == [], (url, statements)
+    # Still treated as signed in: healthz answers with no-store, the static file keeps its own caching.
+    assert client.get("/healthz").headers["Cache-Control"] == "no-store"
+    assert client.get("/static/css/app.css").headers.get("Cache-Control") != "no-store"
+
+
+def test_a_page_opened_with_only_the_remember_cookie_is_still_not_cached(app, client, make_user):
+    user = make_user("learner")
+    signed_in = client.post("/login", data={"email": user.email, "password": PASSWORD, "remember": "y"})
+    assert signed_in.status_code == 302 and client.get_cookie("remember_token") is not None
+    client.delete_cookie("session")  # the browser was closed: only the remember-me cookie is left
+    response = client.get("/courses")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
