@@ -155,7 +155,7 @@ def install_template_gettext(environment) -> None:
     A page calls ``_()`` some 25 times. Jinja's own callables reach the catalogue
     through an alias, two context calls and a wrapper; Flask-Babel's, through ``g``
     on every call. These read the request's catalogue once (``_request_translations``)
-    and format exactly as Jinja's newstyle gettext does (tests/test_i18n.py).
+    and format exactly as Jinja's newstyle gettext does (tests/test_template_gettext.py).
     """
     environment.newstyle_gettext = True  # {% trans %} blocks then compile to calls that format, as these do
     environment.globals.update(
