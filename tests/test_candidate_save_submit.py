@@ -17,7 +17,7 @@ from .test_hr import (
     answer_fields,
     as_candidate,
     hr,  # noqa: F401 - the fixture: an HR person, signed in
-    invite,
+    start_candidate,
 )
 
 # Every test here runs with an HR person signed in on ``client``.
@@ -26,11 +26,7 @@ pytestmark = pytest.mark.usefixtures("hr")
 
 def started(app, client, limit=""):
     """(candidate, their browser, invitation link, questions) for a test just started."""
-    candidate, link, _html = invite(client, limit=limit)
-    browser, _ = as_candidate(app, link)
-    assert browser.post("/candidate/consent", data={"consent": "y"}).status_code == 302
-    assert browser.post("/candidate/test", data={"action": "start"}).status_code == 302
-    db.session.refresh(candidate)
+    candidate, browser, link = start_candidate(app, client, limit=limit)
     return candidate, browser, link, candidate_test.test_questions(candidate)[0]
 
 

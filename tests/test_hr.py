@@ -44,6 +44,16 @@ def as_candidate(app, path):
     return browser, response
 
 
+def start_candidate(app, client, limit=""):
+    """An invited candidate who consented and started the test: (candidate, their browser, invitation link)."""
+    candidate, link, _html = invite(client, limit=limit)
+    browser, _ = as_candidate(app, link)
+    assert browser.post("/candidate/consent", data={"consent": "y"}).status_code == 302
+    assert browser.post("/candidate/test", data={"action": "start"}).status_code == 302
+    db.session.refresh(candidate)
+    return candidate, browser, link
+
+
 def complete_flow(browser, framework, catalog, level=3, right=True):
     assert browser.post("/candidate/consent", data={"consent": "y"}).status_code == 302
     for area in framework.areas:

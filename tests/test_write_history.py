@@ -14,7 +14,7 @@ from smmacademy.models.base import utcnow
 from smmacademy.services import candidate_test
 
 from .conftest import login
-from .test_hr import answer_fields, as_candidate, invite
+from .test_hr import answer_fields, start_candidate
 from .test_learn import RIGHT, submit
 
 MATCHING_PAIR = "      - [Community manager, Keeps relationships]\n"
@@ -65,20 +65,10 @@ def test_review_after_an_option_was_removed_still_shows_the_learners_pick(app, c
     assert "checked" in picked and "is-wrong" in picked and "Nobody" in picked
 
 
-def start_candidate(app, client, limit=""):
-    """An invited candidate who consented and started the test; returns (candidate, their browser)."""
-    candidate, link, _html = invite(client, limit=limit)
-    browser, _ = as_candidate(app, link)
-    assert browser.post("/candidate/consent", data={"consent": "y"}).status_code == 302
-    assert browser.post("/candidate/test", data={"action": "start"}).status_code == 302
-    db.session.refresh(candidate)
-    return candidate, browser
-
-
 def test_hr_report_shows_the_test_as_the_candidate_saw_it_after_content_changed(app, client, make_user, courses_dir):
     make_user("admin")
     login(client, make_user("hr"))
-    candidate, browser = start_candidate(app, client)
+    candidate, browser, _link = start_candidate(app, client)
     questions, _order = candidate_test.test_questions(candidate)
     assert "intro-matching" in {q.id for q in questions}
     answers = {k: v for q in questions for k, v in answer_fields(q).items()}
@@ -97,7 +87,7 @@ def test_hr_report_shows_the_test_as_the_candidate_saw_it_after_content_changed(
 def test_a_second_test_submission_is_not_graded_again(app, client, make_user):
     make_user("admin")
     login(client, make_user("hr"))
-    candidate, browser = start_candidate(app, client)
+    candidate, browser, _link = start_candidate(app, client)
     first = browser.post("/candidate/test", data={"action": "submit"})
     again = browser.post("/candidate/test", data={"action": "submit"}, follow_redirects=True)
     assert first.status_code == 302 and again.status_code == 200
@@ -116,7 +106,7 @@ def test_a_timed_test_submitted_after_the_deadline_and_grace_is_refused_and_hr_s
 ):
     make_user("admin")
     login(client, make_user("hr"))
-    candidate, browser = start_candidate(app, client, limit="5")
+    candidate, browser, _link = start_candidate(app, client, limit="5")
     backdate_start(candidate, timedelta(hours=3))
     questions, _order = candidate_test.test_questions(candidate)
     answers = {k: v for q in questions for k, v in answer_fields(q).items()}
@@ -137,7 +127,7 @@ def test_a_timed_test_submitted_after_the_deadline_and_grace_is_refused_and_hr_s
 def test_a_timed_test_submitted_within_the_grace_is_accepted(app, client, make_user):
     make_user("admin")
     login(client, make_user("hr"))
-    candidate, browser = start_candidate(app, client, limit="5")
+    candidate, browser, _link = start_candidate(app, client, limit="5")
     backdate_start(candidate, timedelta(minutes=5, seconds=30))  # the grace is 60 s
     response = browser.post("/candidate/test", data={"action": "submit"})
     assert response.status_code == 302
@@ -149,7 +139,7 @@ def test_a_timed_test_submitted_within_the_grace_is_accepted(app, client, make_u
 def test_an_unsubmitted_test_past_its_deadline_shows_time_expired_to_hr(app, client, make_user):
     make_user("admin")
     login(client, make_user("hr"))
-    candidate, _browser = start_candidate(app, client, limit="5")
+    candidate, _browser, _link = start_candidate(app, client, limit="5")
     backdate_start(candidate, timedelta(minutes=7))
     assert "time expired" in client.get("/hr/").get_data(as_text=True)
 
