@@ -60,7 +60,7 @@ def _flatten(tokens, out):
 _MAY_HOLD_INLINE_MARKUP = re.compile(r"[`\\\[<&*_]|  \n").search
 INLINE_PATTERNS = frozenset({
     "backtick", "escape", "reference", "link", "image_link", "image_reference", "short_reference",
-    "short_image_ref", "autolink", "automail", "linebreak", "html", "entity", "em_strong", "em_strong2",
+    "short_image_ref", "autolink", "automail", "linebreak", "html", "entity", "em_strong",  # em_strong: * and _
 })  # fmt: skip
 
 
