@@ -37,6 +37,7 @@ from ..content.audience import EVERYONE
 from . import scoring
 from .progress import missing_prerequisites, modules_complete
 from .results import AssessmentResult, ProfileFit
+from .scoring import N_
 
 MIN_ITEMS = 3
 MAX_ITEMS = 5
@@ -60,11 +61,6 @@ PLAN_STATUSES = (ON_TRACK, BEHIND, PLAN_DRAFT, PLAN_DONE, NO_PLAN)
 
 KIND_COMPETENCY = "competency"
 KIND_OWN = "own"
-
-
-def N_(message: str) -> str:
-    """Mark ``message`` for translation (``pybabel extract -k N_``); this module knows no Flask."""
-    return message
 
 
 GOAL_TEXT = N_("Reach level %(level)s in %(competency)s")
