@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -159,3 +160,29 @@ def open_menu(page: Page) -> None:
     button = page.locator(".menu-button")
     if button.is_visible() and button.get_attribute("aria-expanded") != "true":
         button.click()
+
+
+def rate_area(page: Page, level: int) -> None:
+    """Tick ``level`` for every statement on the page (a questionnaire area or a review form)."""
+    # Counted on a half-parsed page, the fieldsets would be only the first few.
+    page.wait_for_load_state("load")
+    for group in page.locator("fieldset.rating").all():
+        group.locator(f'input[value="{level}"]').check()
+
+
+def rate_every_area(page: Page, level: int, on_each_area: Callable[[int], None] | None = None) -> int:
+    """Rate each remaining questionnaire area at ``level`` and move on; return how many areas were rated.
+
+    Each "Save and continue" waits for the next page to load: a click that navigates returns
+    before the old page is gone, and a busy machine would otherwise show the loop the old area
+    again (or a blank page) and end it early.
+    """
+    areas = 0
+    while page.locator("fieldset.rating").count():
+        if on_each_area:
+            on_each_area(areas)
+        rate_area(page, level)
+        with page.expect_navigation():
+            page.locator('button[name="direction"][value="next"]').click()
+        areas += 1
+    return areas

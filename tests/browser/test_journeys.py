@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from smmacademy.content.catalog import load_catalog
 
 from ..conftest import REAL_COURSES
-from .conftest import fits_phone, no_serious_a11y_violations, open_menu, sign_in
+from .conftest import fits_phone, no_serious_a11y_violations, open_menu, rate_area, rate_every_area, sign_in
 
 pytestmark = pytest.mark.browser
 CATALOG = load_catalog(REAL_COURSES)
@@ -133,11 +133,6 @@ def test_learner_fails_reviews_passes_and_earns_the_certificate(server, pages):
     expect(anonymous.get_by_text("Valid: Lena Fischer completed")).to_be_visible()
 
 
-def rate_area(page: Page, level: int) -> None:
-    for group in page.locator("fieldset.rating").all():
-        group.locator(f'input[value="{level}"]').check()
-
-
 def test_self_assessment_save_resume_and_results_on_a_phone(server, pages):
     password = server.load_demo()
     page = pages.new(phone=True, bypass_csp=True)
@@ -152,10 +147,7 @@ def test_self_assessment_save_resume_and_results_on_a_phone(server, pages):
     expect(page.get_by_text("Page 2 of")).to_be_visible()
     page.get_by_role("button", name="Save and continue").click()  # nothing rated: refused, nothing lost
     expect(page.get_by_text("Nothing was saved")).to_be_visible()
-    while page.get_by_text(re.compile(r"^Page \d+ of \d+$")).count():
-        fits_phone(page)
-        rate_area(page, 4)
-        page.get_by_role("button", name="Save and continue").click()
+    rate_every_area(page, 4, lambda _: fits_phone(page))
     page.get_by_role("button", name="Submit and see my results").click()
     expect(page.get_by_role("heading", name="Self-assessment results")).to_be_visible()
     expect(page.locator("svg.radar")).to_be_visible()
@@ -212,10 +204,7 @@ def test_hr_invites_and_the_candidate_completes_from_the_link_alone(server, page
     candidate.get_by_role("button", name="Start").click()
     candidate.get_by_role("link", name="Start").click()
     fits_phone(candidate)
-    while candidate.locator("fieldset.rating").count():
-        fits_phone(candidate)
-        rate_area(candidate, 3)
-        candidate.get_by_role("button", name="Save and continue").click()
+    rate_every_area(candidate, 3, lambda _: fits_phone(candidate))
     candidate.get_by_role("button", name="Start the test").click()
     fits_phone(candidate)
     for group in candidate.locator("li.question").all():

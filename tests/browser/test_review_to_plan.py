@@ -10,9 +10,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import fits_phone, no_serious_a11y_violations, sign_in
+from .conftest import fits_phone, no_serious_a11y_violations, rate_area, sign_in
 from .test_journeys import CATALOG, answer_quiz
-from .test_reviews import DEMO, answer_review, rate_everything, start_review_of_ivan
+from .test_reviews import DEMO, answer_review, start_review_of_ivan
 
 pytestmark = pytest.mark.browser
 # Against the SMM manager profile, agreed levels of 5 everywhere except SEO (1) leave one gap, taught by
@@ -36,7 +36,7 @@ def test_a_review_round_turns_into_an_agreed_plan_that_learning_completes(server
     manager.get_by_role("link", name="Reviews", exact=True).first.click()  # a manager's own requests: a click away
     manager.get_by_role("link", name="Review requests").click()
     manager.get_by_role("link", name="Rate Ivan Petrov").click()
-    rate_everything(manager, 3)
+    rate_area(manager, 3)
     manager.get_by_role("button", name="Submit my answers").click()
 
     manager.goto(round_url)

@@ -7,16 +7,10 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from .conftest import fits_phone, no_serious_a11y_violations, open_menu, sign_in
+from .conftest import fits_phone, no_serious_a11y_violations, open_menu, rate_area, sign_in
 
 pytestmark = pytest.mark.browser
 DEMO = "@demo.smmacademy.local"
-
-
-def rate_everything(page: Page, level: int) -> None:
-    """Tick ``level`` for every statement of a review form."""
-    for group in page.locator("fieldset.rating").all():
-        group.locator(f'input[value="{level}"]').check()
 
 
 def answer_review(pages, server, password: str, who: str, level: int, name: str, phone: bool = False) -> Page:
@@ -28,7 +22,7 @@ def answer_review(pages, server, password: str, who: str, level: int, name: str,
     if phone:
         fits_phone(page)
         no_serious_a11y_violations(page)
-    rate_everything(page, level)
+    rate_area(page, level)
     page.get_by_role("button", name="Submit my answers").click()
     expect(page.get_by_text("your answers about Ivan Petrov are submitted")).to_be_visible()
     return page
@@ -73,7 +67,7 @@ def test_manager_runs_a_review_with_three_peers_sees_blind_spots_and_records_agr
     manager.get_by_role("link", name="Reviews", exact=True).first.click()  # a manager's own requests: a click away
     manager.get_by_role("link", name="Review requests").click()
     manager.get_by_role("link", name="Rate Ivan Petrov").click()
-    rate_everything(manager, 2)
+    rate_area(manager, 2)
     manager.get_by_role("button", name="Submit my answers").click()
 
     manager.get_by_role("link", name="Reviews", exact=True).click()

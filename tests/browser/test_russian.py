@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from .conftest import fits_phone, no_serious_a11y_violations, sign_in
-from .test_journeys import MAIN_PAGES, rate_area
+from .conftest import fits_phone, no_serious_a11y_violations, rate_area, rate_every_area, sign_in
+from .test_journeys import MAIN_PAGES
 
 pytestmark = pytest.mark.browser
 RUSSIAN = "ru-RU"
@@ -49,10 +49,7 @@ def test_a_russian_speaker_switches_language_and_takes_the_self_assessment_on_a_
     expect(page.get_by_role("heading", name="Самооценка по ролевым компетенциям")).to_be_visible()
     assert page.url.endswith("/assessment/")  # back on the same page
     page.get_by_role("button", name="Начать самооценку").click()
-    while page.locator("fieldset.rating").count():
-        holds_in_russian(page)
-        rate_area(page, 4)
-        page.get_by_role("button", name="Сохранить и продолжить").click()
+    rate_every_area(page, 4, lambda _: holds_in_russian(page))
     page.get_by_role("button", name="Отправить и посмотреть результаты").click()
     expect(page.get_by_role("heading", name="Результаты самооценки")).to_be_visible()
     expect(page.locator("svg.radar text", has_text="SMM-стратегия")).to_be_visible()

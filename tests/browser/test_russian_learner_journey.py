@@ -14,8 +14,8 @@ from playwright.sync_api import Page, expect
 from smmacademy.models.user import DEFAULT_DEPARTMENTS
 
 from ..test_untranslated_pages import untranslated, visible
-from .conftest import fits_phone, no_serious_a11y_violations, open_menu, sign_in
-from .test_journeys import CATALOG, SHORT_COURSE, progress_value, rate_area
+from .conftest import fits_phone, no_serious_a11y_violations, open_menu, rate_every_area, sign_in
+from .test_journeys import CATALOG, SHORT_COURSE, progress_value
 from .test_russian import invite_in_russian
 
 pytestmark = pytest.mark.browser
@@ -136,12 +136,7 @@ def test_the_russian_learner_completes_the_self_assessment_and_reads_russian_res
     page.get_by_role("link", name="Самооценка").first.click()
     russian_page(page)
     page.get_by_role("button", name="Начать самооценку").click()
-    first = True
-    while page.locator("fieldset.rating").count():
-        russian_page(page, axe=first)
-        first = False
-        rate_area(page, 3)
-        page.get_by_role("button", name="Сохранить и продолжить").click()
+    rate_every_area(page, 3, lambda area: russian_page(page, axe=area == 0))
     russian_page(page)
     page.get_by_role("button", name="Отправить и посмотреть результаты").click()
     expect(page.get_by_role("heading", name="Результаты самооценки")).to_be_visible()
@@ -168,12 +163,7 @@ def test_a_candidate_invited_in_russian_completes_the_whole_flow_on_a_phone(serv
     candidate.get_by_role("button", name="Начать").click()
     russian_page(candidate)
     candidate.get_by_role("link", name="Начать").click()
-    areas = 0
-    while candidate.locator("fieldset.rating").count():
-        russian_page(candidate, axe=areas == 0)
-        areas += 1
-        rate_area(candidate, 4)
-        candidate.get_by_role("button", name="Сохранить и продолжить").click()
+    areas = rate_every_area(candidate, 4, lambda area: russian_page(candidate, axe=area == 0))
     assert areas == len(CATALOG.framework.areas)
     expect(candidate.get_by_role("heading", name="2. Тест на знания")).to_be_visible()
     russian_page(candidate)
