@@ -64,3 +64,9 @@ def get_framework() -> Framework | None:
 
     framework = get_catalog().framework
     return framework.localized(current_language()) if framework else None
+
+
+def get_competencies() -> dict:
+    """The framework's competencies by id, worded in the reader's language ({} without a framework)."""
+    framework = get_framework()
+    return framework.competencies if framework else {}

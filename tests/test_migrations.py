@@ -89,3 +89,46 @@ def test_upgrade_gives_existing_departments_keys_from_their_names_and_keeps_thei
     downgrade(revision="ee46dd32e7af")
     assert "key" not in {c["name"] for c in inspect(db.engine).get_columns("departments")}
     assert db.session.execute(text("SELECT count(*) FROM users")).scalar_one() == 1
+
+
+def test_upgrade_lets_built_plan_goals_follow_the_reader_language_and_keeps_typed_ones(empty_app):
+    upgrade(revision="3f6a9d2c8e15")
+    db.session.execute(
+        text(
+            "INSERT INTO users (id, email, full_name, password_hash, role, job_title, active, must_change_password, "
+            "created_at) VALUES (1, 'a@example.com', 'A', '', 'learner', '', :yes, :no, :now)"
+        ),
+        {"yes": True, "no": False, "now": "2026-11-01 10:00:00"},
+    )
+    db.session.execute(
+        text(
+            "INSERT INTO development_plans (id, user_id, profile_id, state, created_at) "
+            "VALUES (1, 1, 'smm-manager', 'draft', :now)"
+        ),
+        {"now": "2026-11-01 10:00:00"},
+    )
+    goals = [
+        (1, "competency", "strategy", "Reach level 5 in Social media strategy"),  # built in English
+        (2, "competency", "content-creation", "Выйти на уровень 4 по компетенции «Создание контента»"),  # in Russian
+        (3, "competency", "strategy", "Reach level 5 in strategy, then run the Q1 workshop"),  # typed over it
+        (4, "competency", "team-leadership", "Reach level 4 in Social media strategy"),  # another one's name
+        (5, "own", None, "Reach level 3 in Social media strategy"),  # an own action that looks built
+    ]
+    for item_id, kind, competency_id, goal in goals:
+        db.session.execute(
+            text(
+                "INSERT INTO plan_items (id, plan_id, position, kind, competency_id, goal) "
+                "VALUES (:id, 1, :id, :kind, :competency, :goal)"
+            ),
+            {"id": item_id, "kind": kind, "competency": competency_id, "goal": goal},
+        )
+    db.session.commit()
+    upgrade()
+    rows = db.session.execute(text("SELECT id, goal, target FROM plan_items ORDER BY id")).all()
+    assert [tuple(r) for r in rows] == [
+        (1, "", 5),
+        (2, "", 4),
+        (3, "Reach level 5 in strategy, then run the Q1 workshop", None),
+        (4, "Reach level 4 in Social media strategy", None),
+        (5, "Reach level 3 in Social media strategy", None),
+    ]

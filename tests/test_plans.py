@@ -63,10 +63,55 @@ def test_the_manager_builds_a_draft_from_the_agreed_levels_against_the_target(cl
         ("business-processes", 3.0, ["onboarding/start"]),
         ("content-creation", 2.0, ["basics/reading"]),
     ]
-    assert plan.items[0].goal == "Reach level 5 in Social media strategy"
+    assert [(i.goal, i.target) for i in plan.items] == [("", 5), ("", 5), ("", 3)]  # worded when shown
     assert {i.due_date for i in plan.items} == {date.today() + timedelta(days=90)}
     html = client.get(f"/plans/people/{person.id}").get_data(as_text=True)
     assert 'data-plan-state="draft"' in html and "Agree the plan" in html
+
+
+def test_a_built_goal_reads_in_each_readers_language_whoever_built_the_plan(client, team):
+    boss, person = team
+    person.language = "ru"
+    db.session.commit()
+    plan = build_plan(client, boss, person)  # built from an English interface
+    page = client.get(f"/plans/people/{person.id}").get_data(as_text=True)
+    assert "Reach level 5 in Social media strategy" in page
+    login(client, person)
+    page = client.get(f"/plans/people/{person.id}").get_data(as_text=True)
+    assert "Выйти на уровень 5 по компетенции «SMM-стратегия»" in page
+    assert "Reach level" not in page
+    csv = client.get(f"/plans/{plan.id}.csv").get_data(as_text=True)
+    assert "Выйти на уровень 3 по компетенции «Создание контента»" in csv
+    login(client, boss)
+    client.post(f"/plans/{plan.id}/agree")
+    login(client, person)
+    home = client.get("/home").get_data(as_text=True)
+    assert "Выйти на уровень 5 по компетенции «SMM-стратегия»" in home
+
+
+def test_saving_a_built_goal_unchanged_keeps_it_following_the_readers_language(client, team):
+    boss, person = team
+    plan = build_plan(client, boss, person)
+    first, second = plan.items[0], plan.items[1]
+    page = client.get(f"/plans/people/{person.id}").get_data(as_text=True)
+    assert (
+        f'id="goal-{first.id}" maxlength="500" name="goal" required rows="2">\r\nReach level 5 in Social media strategy<'
+        in page
+    )
+    due = (date.today() + timedelta(days=10)).isoformat()
+    sent = {"goal": "Reach level 5 in Social media strategy", "due_date": due}
+    assert client.post(f"/plans/items/{first.id}", data=sent).status_code == 302
+    edited = {"goal": "Run the Q1 strategy session", "due_date": due}
+    assert client.post(f"/plans/items/{second.id}", data=edited).status_code == 302
+    db.session.refresh(first)
+    db.session.refresh(second)
+    assert (first.goal, first.target, first.due_date.isoformat()) == ("", 5, due)
+    assert second.goal == "Run the Q1 strategy session"
+    person.language = "ru"
+    db.session.commit()
+    login(client, person)
+    page = client.get(f"/plans/people/{person.id}").get_data(as_text=True)
+    assert "Выйти на уровень 5 по компетенции «SMM-стратегия»" in page and "Run the Q1 strategy session" in page
 
 
 def test_building_twice_keeps_one_plan(client, team):

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_login import current_user
 
-from ..catalog_state import get_catalog
+from ..catalog_state import get_catalog, get_competencies
 from ..i18n import LANGUAGE_COOKIE, LANGUAGE_COOKIE_DAYS, language_names, use_language
 from ..security import landing_url, login_required, public, safe_next
 from ..services import accounts, learning_records, plan_views, reviews
@@ -53,7 +53,7 @@ def home():
         certificates=learning_records.certificates_for(current_user.id),
         latest_assessment=learning_records.latest_assessment(current_user.id),
         review_requests=reviews.open_requests(current_user.id),
-        plan_next=plan_views.next_step(catalog, current_user.id),
+        plan_next=plan_views.next_step(catalog, current_user.id, get_competencies()),
         catalog=catalog,
         today=today,
     )

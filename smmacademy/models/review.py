@@ -190,7 +190,10 @@ class PlanItem(db.Model):
     competency_id: Mapped[str | None] = mapped_column(String(100))
     # Weighted gap between the agreed level and the target when the plan was built.
     gap: Mapped[float | None]
+    # What someone typed; empty on a built item, whose goal is worded from ``target`` in the reader's language.
     goal: Mapped[str] = mapped_column(Text, default="")
+    # The level a built item aims at (the target profile's level when the plan was built).
+    target: Mapped[int | None]
     # "course-slug/module-slug" keys of the modules that teach this competency.
     modules: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
     due_date: Mapped[date | None] = mapped_column(Date)

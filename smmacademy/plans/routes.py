@@ -12,7 +12,7 @@ from flask import abort, current_app, flash, make_response, redirect, render_tem
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..catalog_state import get_catalog, get_framework
+from ..catalog_state import get_catalog, get_competencies, get_framework
 from ..domain import plans as rules
 from ..errors import render_error
 from ..forms import error_summary
@@ -79,10 +79,10 @@ def _page_context(person, plan=None):
     return {
         "person": person,
         "plan": plan,
-        "items": plan_views.item_views(catalog, plan) if plan else [],
+        "items": plan_views.item_views(catalog, plan, get_competencies()) if plan else [],
         "status": plan_views.plan_status_of(plan),
         "profile": framework.profiles.get(plan.profile_id) if plan and framework else None,
-        "competencies": framework.competencies if framework else {},
+        "competencies": get_competencies(),
         "catalog": catalog,
         "state_labels": PLAN_STATE_LABELS,
     }
@@ -99,7 +99,10 @@ def _plan_page(person, plan=None, item_form=None, item_id=None, own_form=None):
     kept (status 400)."""
     context = _page_context(person, plan)
     plan = context["plan"]
-    item_forms = {view["item"].id: PlanItemForm(formdata=None, obj=view["item"]) for view in context["items"]}
+    item_forms = {
+        view["item"].id: PlanItemForm(formdata=None, data={"goal": view["goal"], "due_date": view["item"].due_date})
+        for view in context["items"]
+    }
     if item_form is not None:
         item_forms[item_id] = item_form
     return render_template(
@@ -125,9 +128,7 @@ def build(user_id: int):
     catalog = get_catalog()
     if catalog.framework is None:
         abort(503)
-    outcome = plan_service.build(
-        current_user, person, catalog, get_framework(), current_app.config["PLAN_DUE_DAYS"], date.today()
-    )
+    outcome = plan_service.build(current_user, person, catalog, current_app.config["PLAN_DUE_DAYS"], date.today())
     if outcome.problem:
         flash(outcome.problem, "error")
     elif outcome.created:
@@ -185,7 +186,8 @@ def edit_item(item_id: int):
     valid = form.validate_on_submit()
     if not valid and rules.may_edit(plan.state):
         return _plan_page(accounts.user_by_id(plan.user_id), plan, item_form=form, item_id=item.id)
-    if not valid or not plan_service.update_item(item, form.goal.data.strip(), form.due_date.data):
+    built = plan_views.built_goal(item, get_competencies())
+    if not valid or not plan_service.update_item(item, form.goal.data.strip(), form.due_date.data, built):
         return render_error(409, _("The plan is agreed: reopen it before changing its items."))
     flash(_("The item is updated."), "success")
     return _back(plan.user_id)
@@ -240,7 +242,7 @@ def _export_rows(context) -> list[list]:
             [
                 number,
                 competency.name if competency else (_("own action") if item.kind == rules.KIND_OWN else ""),
-                item.goal,
+                view["goal"],
                 "; ".join(localized(m).title if m else key for key, m, _done in view["modules"]),
                 f"{item.due_date:%Y-%m-%d}" if item.due_date else "",
                 f"{item.done_at:%Y-%m-%d}" if item.done_at else "",

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from ..content.catalog import Catalog
@@ -15,6 +16,23 @@ from ..domain import plans as rules
 from ..extensions import db
 from ..models import DevelopmentPlan, PlanItem
 from .plans import done_modules
+
+
+def built_goal(item: PlanItem, competencies: dict) -> str | None:
+    """The goal a built item names (reach its target level), in the language of ``competencies``; None otherwise.
+
+    ``competencies`` is the framework's competencies in the reader's language.
+    """
+    if item.competency_id is None or item.target is None:
+        return None
+    competency = competencies.get(item.competency_id)
+    name = competency.name if competency else item.competency_id
+    return gettext(rules.GOAL_TEXT, level=item.target, competency=name)
+
+
+def goal_text(item: PlanItem, competencies: dict) -> str:
+    """An item's goal as its reader sees it: what someone typed, else the built goal in the reader's language."""
+    return item.goal or built_goal(item, competencies) or ""
 
 
 @dataclass(frozen=True)
@@ -25,10 +43,11 @@ class NextStep:
     item: PlanItem | None
     module: object | None  # content Module
     waiting: bool
+    goal: str = ""  # the item's goal in the reader's language
 
 
-def next_step(catalog: Catalog, user_id: int) -> NextStep | None:
-    """The next step of the person's current plan, or None without one."""
+def next_step(catalog: Catalog, user_id: int, competencies: dict) -> NextStep | None:
+    """The next step of the person's current plan, or None without one (goals worded from ``competencies``)."""
     plan = db.session.scalar(DevelopmentPlan.current_for(user_id))
     if plan is None:
         return None
@@ -38,12 +57,13 @@ def next_step(catalog: Catalog, user_id: int) -> NextStep | None:
     for item in plan.items:
         if item.done_at is not None:
             continue
+        goal = goal_text(item, competencies)
         for key in item.modules or ():
             if rules.split_key(key) not in done:
                 module = catalog.module(*rules.split_key(key))
                 if module is not None:
-                    return NextStep(plan, item, module, False)
-        return NextStep(plan, item, None, False)
+                    return NextStep(plan, item, module, False, goal)
+        return NextStep(plan, item, None, False, goal)
     return NextStep(plan, None, None, False)
 
 
@@ -67,8 +87,9 @@ def statuses_for(ids, today: date | None = None) -> dict[int, str]:
     }
 
 
-def item_views(catalog: Catalog, plan: DevelopmentPlan, today: date | None = None) -> list[dict]:
-    """Each item with its modules (content objects and whether done) and whether it is behind."""
+def item_views(catalog: Catalog, plan: DevelopmentPlan, competencies: dict, today: date | None = None) -> list[dict]:
+    """Each item with its goal in the reader's language (from ``competencies``), its modules (content objects
+    and whether done) and whether it is behind."""
     today = today or date.today()
     done = done_modules(catalog, plan.user_id)
     views = []
@@ -79,6 +100,7 @@ def item_views(catalog: Catalog, plan: DevelopmentPlan, today: date | None = Non
         views.append(
             {
                 "item": item,
+                "goal": goal_text(item, competencies),
                 "modules": modules,
                 "done": item.done_at is not None,
                 "behind": plan.state not in (rules.DRAFT, rules.DONE)

@@ -123,11 +123,12 @@ class BuildOutcome:
     problem: str | None = None
 
 
-def build(viewer: User, person: User, catalog: Catalog, wording, days: int, today: date | None = None) -> BuildOutcome:
+def build(viewer: User, person: User, catalog: Catalog, days: int, today: date | None = None) -> BuildOutcome:
     """Build a draft plan from the person's agreed levels against their target profile (exactly once).
 
-    ``wording`` is the framework in the builder's language, for the goal texts.
-    When the person already has a plan that is not done, that plan is returned.
+    Items store their target level, not a goal text: each reader sees the goal in
+    their own language (:func:`.plan_views.goal_text`). When the person already has
+    a plan that is not done, that plan is returned.
     """
     today = today or date.today()
     framework = catalog.framework
@@ -149,15 +150,13 @@ def build(viewer: User, person: User, catalog: Catalog, wording, days: int, toda
     )
     due = rules.due_date(today, days)
     for position, entry in enumerate(picked):
-        competency = wording.competencies.get(entry.competency_id)
-        name = competency.name if competency else entry.competency_id
         plan.items.append(
             PlanItem(
                 position=position,
                 kind=rules.KIND_COMPETENCY,
                 competency_id=entry.competency_id,
                 gap=entry.gap,
-                goal=gettext(rules.GOAL_TEXT, level=entry.target, competency=name),
+                target=entry.target,
                 modules=[rules.module_key(m) for m in entry.modules],
                 due_date=due,
                 added_by_id=viewer.id,
@@ -199,12 +198,17 @@ def reopen(plan: DevelopmentPlan) -> bool:
     return _transition(plan, (rules.AGREED, rules.IN_PROGRESS), state=rules.DRAFT, agreed_by_id=None, agreed_at=None)
 
 
-def update_item(item: PlanItem, goal: str, due: date | None) -> bool:
-    """Change a draft item's goal and due date; False when the plan is no longer a draft."""
+def update_item(item: PlanItem, goal: str, due: date | None, built_wording: str | None = None) -> bool:
+    """Change a draft item's goal and due date; False when the plan is no longer a draft.
+
+    ``built_wording`` is the built goal as the editor saw it: sent back unchanged, the
+    goal stays built and keeps following each reader's language.
+    """
     plan = plan_by_id(item.plan_id)
     if not rules.may_edit(plan.state):
         return False
-    item.goal, item.due_date = goal, due
+    item.goal = "" if built_wording is not None and goal == built_wording else goal
+    item.due_date = due
     db.session.commit()
     return True
 
