@@ -150,6 +150,8 @@ ACCESS = {
     "reviews.peers": ("POST", "/reviews/{round}/peers", {**SEES_REVIEW, "manager": 400, "admin": 400}),
     # No levels sent: the review page comes back saying what is missing; nothing is recorded.
     "reviews.calibrate": ("POST", "/reviews/{round}/calibrate", {**SEES_REVIEW, "manager": 400, "admin": 400}),
+    # The owner's manager (and an admin) cancel the open round; nobody else may.
+    "reviews.cancel": ("POST", "/reviews/{round}/cancel", line_post(302)),
     # Development plans: the person, managers (or HR) up the line and admins; the world's owner has
     # a draft plan with a competency item and an own action. The rows run in this order.
     "plans.mine": ("GET", "/plans/", {**dict.fromkeys(ROLES, 302)}),

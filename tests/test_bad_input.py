@@ -42,6 +42,7 @@ ID_ROUTES = [
     ("GET", "/reviews/{id}/rate"),
     ("POST", "/reviews/{id}/rate"),
     ("POST", "/reviews/{id}/calibrate"),
+    ("POST", "/reviews/{id}/cancel"),
     ("GET", "/reviews/{id}.csv"),
     ("GET", "/reviews/{id}.json"),
     ("GET", "/reviews/{id}/print"),

@@ -380,6 +380,7 @@ NOTHING_REQUIRED = {
     "candidate.submit": "a button",
     "learn.mark_read": "a button",
     "plans.build": "a button",
+    "reviews.cancel": "a button",
     "plans.agree": "a button",
     "plans.start": "a button",
     "plans.reopen": "a button",

@@ -34,6 +34,10 @@ class CalibrateForm(BaseForm):
     """Agreed levels per competency, read from ``level-<id>`` and ``note-<id>``."""
 
 
+class CancelRoundForm(BaseForm):
+    """Cancelling an open round: a button (the CSRF token only)."""
+
+
 class TargetForm(BaseForm):
     """The profile a person wants to grow into."""
 

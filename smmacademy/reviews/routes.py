@@ -21,7 +21,7 @@ from ..services import management
 from ..services import reviews as review_service
 from ..services.csv_export import csv_response
 from . import bp
-from .forms import CalibrateForm, PeersForm, RateForm, StartReviewForm, TargetForm
+from .forms import CalibrateForm, CancelRoundForm, PeersForm, RateForm, StartReviewForm, TargetForm
 
 TEAM = "team"
 
@@ -270,6 +270,20 @@ def calibrate(round_id: int):
         calibration = {"levels": levels, "notes": notes, "error": translated(problem), "competency": problem.competency}
         return _round_page(round_, calibration=calibration)
     flash(_("Agreed levels recorded; the profile match now uses them."), "success")
+    return redirect(url_for("reviews.round_page", round_id=round_.id))
+
+
+@bp.route("/<int:round_id>/cancel", methods=["POST"])
+@login_required
+def cancel(round_id: int):
+    round_ = _managed(round_id)
+    if not CancelRoundForm().validate():
+        return render_error(400, _("The form has expired; open it again."))
+    try:
+        review_service.cancel(round_, current_user)
+    except review_service.AlreadyDone as problem:
+        return render_error(409, translated(problem))
+    flash(_("The review is cancelled: nobody is asked or reminded to answer it any more."), "success")
     return redirect(url_for("reviews.round_page", round_id=round_.id))
 
 

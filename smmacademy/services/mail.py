@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context, request
 from flask_babel import force_locale
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -123,6 +123,19 @@ def enqueue(
     except IntegrityError:
         return False
     return True
+
+
+def withdraw(event_keys: list[str]) -> int:
+    """Drop the still-queued messages of these events (sent ones stay on record); how many were dropped.
+
+    Does not commit: it belongs to the caller's transaction, which ended what the mail was about.
+    """
+    if not event_keys:
+        return 0
+    result = db.session.execute(
+        delete(OutboxMessage).where(OutboxMessage.event_key.in_(event_keys), OutboxMessage.status == STATUS_QUEUED)
+    )
+    return result.rowcount or 0
 
 
 def _claim(message_id: int, now: datetime) -> bool:

@@ -192,14 +192,31 @@ def _review_facts(entry: ReviewRater) -> dict:
     }
 
 
+def _review_request_key(entry_id: int) -> str:
+    return f"review_request:{entry_id}"
+
+
+def _review_due_key(days: int, entry_id: int, due_date: date | None) -> str:
+    return f"review_due{days}:{entry_id}:{due_date}"
+
+
+def review_mail_keys(round_: ReviewRound) -> list[str]:
+    """The event keys of every message asking this round's raters: each request and each reminder."""
+    keys = []
+    for entry in round_.raters:
+        keys.append(_review_request_key(entry.id))
+        keys += [_review_due_key(days, entry.id, round_.due_date) for days in rules.REMINDER_DAYS]
+    return keys
+
+
 def _review_request(entry: ReviewRater) -> list[Envelope]:
     facts = _review_facts(entry)
-    return [Envelope(f"review_request:{entry.id}", facts["person"].email, facts["person"], facts)]
+    return [Envelope(_review_request_key(entry.id), facts["person"].email, facts["person"], facts)]
 
 
 def _review_due_soon(entry: ReviewRater, days: int) -> list[Envelope]:
     facts = _review_facts(entry)
-    key = f"review_due{days}:{entry.id}:{facts['due_date']}"
+    key = _review_due_key(days, entry.id, facts["due_date"])
     return [Envelope(key, facts["person"].email, facts["person"], {**facts, "days": days})]
 
 

@@ -20,12 +20,19 @@ from ..domain import scoring
 from ..domain.reviews import ReviewError, ReviewResult
 from ..domain.scoring import N_
 from ..extensions import db
-from ..models import AgreedLevel, ModuleProgress, ReviewRater, ReviewRating, ReviewRound, User
+from ..models import AgreedLevel, AuditLog, ModuleProgress, ReviewRater, ReviewRating, ReviewRound, User
 from ..models.base import utcnow
-from ..models.review import RELATION_MANAGER, RELATION_PEER, RELATION_SELF, ROUND_CALIBRATED, ROUND_OPEN
-from . import assessments, management
+from ..models.review import (
+    RELATION_MANAGER,
+    RELATION_PEER,
+    RELATION_SELF,
+    ROUND_CALIBRATED,
+    ROUND_CANCELLED,
+    ROUND_OPEN,
+)
+from . import assessments, mail, management
 from .agreed_levels import agreed_in, target_profile
-from .notifications import notify
+from .notifications import notify, review_mail_keys
 
 
 class AlreadyDone(ReviewError):
@@ -165,18 +172,23 @@ def save_ratings(entry: ReviewRater, snapshot: dict, submitted: dict[str, str], 
     so a second (or parallel) submit raises AlreadyDone and changes nothing.
     Raises RatingError for bad values or, on submit, unrated statements.
     """
-    round_ = db.session.get(ReviewRound, entry.round_id)
-    if round_.status != ROUND_OPEN:
-        raise AlreadyDone(N_("This review is closed; answers can no longer change."))
+    closed = N_("This review is closed; answers can no longer change.")
+    if db.session.get(ReviewRound, entry.round_id).status != ROUND_OPEN:
+        raise AlreadyDone(closed)
     clean = scoring.validate_ratings(snapshot, {k: v for k, v in submitted.items() if str(v).strip()}, False)
+    # The round must still be open when the row is claimed: a calibration or a cancellation may have
+    # just committed.
+    still_open = select(ReviewRound.id).where(ReviewRound.id == entry.round_id, ReviewRound.status == ROUND_OPEN)
     claimed = db.session.execute(
         update(ReviewRater)
-        .where(ReviewRater.id == entry.id, ReviewRater.submitted_at.is_(None))
+        .where(ReviewRater.id == entry.id, ReviewRater.submitted_at.is_(None), ReviewRater.round_id.in_(still_open))
         .values(submitted_at=utcnow() if submit else None)
         .execution_options(synchronize_session=False)
     )
     if claimed.rowcount != 1:
         db.session.rollback()
+        if db.session.get(ReviewRound, entry.round_id, populate_existing=True).status != ROUND_OPEN:
+            raise AlreadyDone(closed)
         raise AlreadyDone(N_("These answers were submitted already."))
     if clean:
         upsert(
@@ -291,6 +303,34 @@ def calibrate(round_: ReviewRound, actor: User, levels: dict[str, str], notes: d
             agreed_at=now,
         )
         for cid, level in clean.items()
+    )
+    db.session.commit()
+    db.session.expire(round_)
+
+
+def cancel(round_: ReviewRound, actor: User) -> None:
+    """Cancel an open round, exactly once: its forms close, nobody is reminded, mail still queued is dropped.
+
+    Answers given so far stay with the round and feed nothing (agreed levels come only from a
+    calibration). Who cancelled goes to the audit log. Raises ReviewError when ``actor`` does not lead
+    the person's development, AlreadyDone when the round is calibrated or cancelled already.
+    """
+    if not management.can_lead_development(actor, round_.subject_id):
+        raise ReviewError(N_("Only a manager above the person cancels a review."))
+    claimed = db.session.execute(
+        update(ReviewRound)
+        .where(ReviewRound.id == round_.id, ReviewRound.status == ROUND_OPEN)
+        .values(status=ROUND_CANCELLED, cancelled_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        db.session.rollback()
+        raise AlreadyDone(N_("This review is closed already: it was calibrated or cancelled."))
+    mail.withdraw(review_mail_keys(round_))
+    db.session.add(
+        AuditLog(
+            actor_id=actor.id, action="review cancelled", detail=f"review round #{round_.id}, user #{round_.subject_id}"
+        )
     )
     db.session.commit()
     db.session.expire(round_)

@@ -102,3 +102,32 @@ def test_manager_runs_a_review_with_three_peers_sees_blind_spots_and_records_agr
     phone.get_by_role("link", name="Ivan Petrov").click()
     expect(phone.get_by_role("heading", name="Reviews", exact=True)).to_be_visible()
     fits_phone(phone)
+
+
+def test_a_manager_cancels_a_review_started_by_mistake_in_russian_and_the_person_is_no_longer_asked(server, pages):
+    password = server.load_demo()
+    manager = start_review_of_ivan(pages, server, password)
+    round_url = manager.url
+    ivan = pages.new("ivan", phone=True, bypass_csp=True)
+    sign_in(ivan, server, f"ivan{DEMO}", password)
+    ivan.goto(server.url + "/reviews/")
+    expect(ivan.get_by_role("link", name="Rate yourself")).to_be_visible()
+
+    manager.get_by_role("button", name="Русский").click()
+    cancel = manager.get_by_role("button", name="Отменить оценку")
+    manager.once("dialog", lambda dialog: dialog.dismiss())  # second thoughts: nothing happens
+    cancel.click()
+    manager.reload()
+    expect(cancel).to_be_visible()
+    manager.once("dialog", lambda dialog: dialog.accept())
+    cancel.click()
+    expect(manager.get_by_text("Оценка отменена: больше никого не просят её заполнить")).to_be_visible()
+    expect(manager.get_by_text(re.compile(r"Отменена · отменена"))).to_be_visible()
+    expect(cancel).to_have_count(0)
+    no_serious_a11y_violations(manager)
+
+    ivan.goto(server.url + "/reviews/")
+    expect(ivan.get_by_role("link", name="Rate yourself")).to_have_count(0)
+    ivan.goto(round_url + "/rate")
+    expect(ivan.get_by_text("This review was cancelled: your answers are no longer needed.")).to_be_visible()
+    fits_phone(ivan)
