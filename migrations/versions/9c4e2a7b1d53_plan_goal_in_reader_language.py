@@ -77,5 +77,5 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table("plan_items", schema=None) as batch_op:
-        batch_op.drop_column("target")
+    # In place (SQLite 3.35+ drops a column itself): no copy of the table, no cascade.
+    op.drop_column("plan_items", "target")
