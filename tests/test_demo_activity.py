@@ -70,6 +70,7 @@ def test_a_fresh_demo_gives_every_dashboard_and_report_something_to_show(app, ru
     from smmacademy.models.assignment import SOURCE_MANAGER
     from smmacademy.services import team
     from smmacademy.services.assignments import assignment_views
+    from smmacademy.services.learning_records import latest_assessment, progress_rows
 
     from .conftest import login
 
@@ -85,7 +86,11 @@ def test_a_fresh_demo_gives_every_dashboard_and_report_something_to_show(app, ru
     # Managers assigned trainings, and at least one is overdue by the shared assignment rule.
     assigned = db.session.scalars(select(Assignment).where(Assignment.source == SOURCE_MANAGER)).all()
     assert len(assigned) > 0
-    states = [v.state for a in assigned for v in assignment_views(catalog, a.user_id, [a], date.today())]
+    states = [
+        view.state
+        for a in assigned
+        for view in assignment_views(catalog, [a], progress_rows(a.user_id), latest_assessment(a.user_id), date.today())
+    ]
     assert states.count("overdue") >= 1 and len(set(states)) >= 2
     # Two candidates with both results and an HR decision.
     people = db.session.scalars(select(Candidate).order_by(Candidate.full_name)).all()

@@ -51,7 +51,7 @@ def home():
         in_progress=plan.in_progress,
         attempts=learning_records.recent_attempts(current_user.id),
         certificates=learning_records.certificates_for(current_user.id),
-        latest_assessment=learning_records.latest_assessment(current_user.id),
+        latest_assessment=plan.latest_assessment,
         review_requests=reviews.open_requests(current_user.id),
         plan_next=plan_views.next_step(catalog, current_user.id, get_competencies()),
         catalog=catalog,

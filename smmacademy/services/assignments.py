@@ -11,7 +11,7 @@ from ..domain.notifications import ASSIGNMENT
 from ..domain.progress import CourseProgress, assigned_target, course_progress, done_keys, modules_complete
 from ..domain.team import COMPLETE, OVERDUE, assignment_state
 from ..extensions import db
-from ..models import Assessment, Assignment, ModuleProgress
+from ..models import Assessment, Assignment
 from ..models.assignment import KIND_ASSESSMENT, KIND_COURSE
 from ..models.base import utcnow
 
@@ -73,11 +73,15 @@ class AssignmentView:
         return Assigned(a.kind, a.course_slug, subset, a.due_date, self.state)
 
 
-def assignment_views(catalog: Catalog, user_id: int, assignments, today: date | None = None) -> list[AssignmentView]:
-    """The state of each of one person's ``assignments`` (two queries whatever their number)."""
+def assignment_views(
+    catalog: Catalog, assignments, rows: dict, latest: Assessment | None, today: date | None = None
+) -> list[AssignmentView]:
+    """The state of each of one person's ``assignments``, from what the caller loaded already (no query).
+
+    ``rows``: the person's progress rows keyed by (course, module); ``latest``: their latest
+    submitted self-assessment, or None.
+    """
     today = today or date.today()
-    rows = {(r.course_slug, r.module_slug): r for r in db.session.scalars(ModuleProgress.for_user(user_id))}
-    latest = db.session.scalars(Assessment.history_for(user_id).limit(1)).first()
     assessed_at = latest.submitted_at if latest is not None else None
     done = done_keys(catalog.courses.values(), rows)
     views = []
@@ -95,9 +99,11 @@ def assignment_views(catalog: Catalog, user_id: int, assignments, today: date | 
     return views
 
 
-def open_assignment_views(catalog: Catalog, user_id: int, today: date | None = None) -> list[AssignmentView]:
-    """A learner's assignments that were not withdrawn, with their state."""
-    return assignment_views(catalog, user_id, db.session.scalars(Assignment.open_for(user_id)).all(), today)
+def open_assignment_views(
+    catalog: Catalog, user_id: int, rows: dict, latest: Assessment | None, today: date | None = None
+) -> list[AssignmentView]:
+    """A learner's assignments that were not withdrawn, with their state (one query; see assignment_views)."""
+    return assignment_views(catalog, db.session.scalars(Assignment.open_for(user_id)).all(), rows, latest, today)
 
 
 def assignment_by_id(assignment_id: int) -> Assignment | None:

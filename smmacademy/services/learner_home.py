@@ -8,7 +8,7 @@ from datetime import date
 from ..content.catalog import Catalog
 from ..domain.next_step import NextStep, home_steps
 from ..domain.progress import CourseProgress, course_progress
-from ..models import User
+from ..models import Assessment, User
 from . import learning_records
 from .assignments import AssignmentView, course_targets, open_assignment_views
 
@@ -22,12 +22,14 @@ class HomePlan:
     step: NextStep | None  # the next step after it ("Start next"); both None: everything is done
     in_progress: list[tuple[object, CourseProgress]]
     started_any: bool  # has opened at least one module, ever
+    latest_assessment: Assessment | None  # the latest submitted self-assessment
 
 
 def home_plan(catalog: Catalog, user: User, today: date | None = None) -> HomePlan:
     """The person's next step (domain.next_step), assignments and courses in progress, each against their target."""
     rows = learning_records.progress_rows(user.id)
-    assignments = open_assignment_views(catalog, user.id, today)
+    latest = learning_records.latest_assessment(user.id)
+    assignments = open_assignment_views(catalog, user.id, rows, latest, today)
     targets = course_targets(view.assignment for view in assignments)
     resume, step = home_steps(
         catalog.courses, rows, [view.as_assigned() for view in assignments], user.department_key, targets
@@ -41,4 +43,5 @@ def home_plan(catalog: Catalog, user: User, today: date | None = None) -> HomePl
         step=step,
         in_progress=[(course, p) for course, p in progress if p.in_progress],
         started_any=bool(rows),
+        latest_assessment=latest,
     )

@@ -34,9 +34,9 @@ def member_record(catalog: Catalog, user_id: int, today: date | None = None) -> 
     assignments = db.session.scalars(
         select(Assignment).where(Assignment.user_id == user_id).order_by(Assignment.created_at.desc())
     ).all()
-    return MemberRecord(
-        list(progress), list(attempts), list(history), assignment_views(catalog, user_id, assignments, today)
-    )
+    rows = {(r.course_slug, r.module_slug): r for r in progress}
+    views = assignment_views(catalog, assignments, rows, history[0] if history else None, today)
+    return MemberRecord(list(progress), list(attempts), list(history), views)
 
 
 def people_in(scope: Scope) -> list[User]:
