@@ -150,6 +150,10 @@ def test_every_cell_but_the_name_is_labelled_for_the_phone_cards(client, board):
 
 def test_filter_parsing_refuses_unknown_values_and_keeps_known_ones():
     assert parse_team_filter(" Ann ", "PR", OVERDUE, "no") == (TeamFilter("ann", "PR", OVERDUE, "no"), [])
+    known = {"pr": "Public relations", "marketing": "Marketing"}
+    assert parse_team_filter(department="pr", departments=known) == (TeamFilter(department="pr"), [])
+    assert parse_team_filter(department="Marketing", departments=known) == (TeamFilter(department="marketing"), [])
+    assert parse_team_filter(department="Sales", departments=known) == (TeamFilter(), [("department", "Sales")])
     assert parse_team_filter(status="late", assessed="x") == (TeamFilter(), [("status", "late"), ("assessed", "x")])
     assert not TeamFilter().active and TeamFilter(assessed="yes").active
 
@@ -191,3 +195,20 @@ def test_the_filter_form_keeps_a_known_self_assessment_filter_and_the_order(clie
     assert '<input type="hidden" name="sort" value="status"><input type="hidden" name="dir" value="desc">' in form
     refused = client.get("/team/?assessed=maybe").get_data(as_text=True)
     assert 'name="assessed"' not in refused.split('id="team-filters"', 1)[1].split("</form>", 1)[0]
+
+
+def test_the_department_filter_keeps_working_after_the_department_is_renamed(client, board):
+    pr = board["assessed"].department
+    html = client.get(f"/team/?dept={pr.key}").get_data(as_text=True)
+    assert people_listed(html) == ["Anna Assessed", "Quentin Quiet"]
+    assert f'<option value="{pr.key}" selected>PR</option>' in html and "<strong>PR</strong>" in html
+    pr.name = "Public relations"
+    db.session.commit()
+    renamed = client.get(f"/team/?dept={pr.key}").get_data(as_text=True)
+    assert people_listed(renamed) == ["Anna Assessed", "Quentin Quiet"]
+    assert "<strong>Public relations</strong>" in renamed
+    by_name = client.get("/team/?dept=Public+relations").get_data(as_text=True)  # a link made with the name
+    assert people_listed(by_name) == ["Anna Assessed", "Quentin Quiet"]
+    unknown = client.get("/team/?dept=Sales").get_data(as_text=True)
+    assert people_listed(unknown) == ["Anna Assessed", "Olga Overdue", "Quentin Quiet"]
+    assert "The link asked for “Sales”, which the dashboard does not know; it was ignored." in unknown

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from .plans import PLAN_STATUSES
@@ -18,7 +18,7 @@ class TeamFilter:
     """A dashboard filter; empty fields keep everyone."""
 
     query: str = ""
-    department: str = ""
+    department: str = ""  # a department key (models.Department.key): stays right when the name changes
     status: str = ""
     assessed: str = ""
     plan: str = ""  # a development plan status (domain.plans.PLAN_STATUSES)
@@ -33,7 +33,7 @@ class TeamFilter:
         user = row.user
         if self.query and self.query not in user.full_name.lower() and self.query not in (user.email or "").lower():
             return False
-        if self.department and user.department_name != self.department:
+        if self.department and user.department_key != self.department:
             return False
         if self.status and row.status != self.status:
             return False
@@ -49,15 +49,30 @@ class TeamFilter:
 
 
 def parse_team_filter(
-    query: str = "", department: str = "", status: str = "", assessed: str = "", plan: str = ""
+    query: str = "",
+    department: str = "",
+    status: str = "",
+    assessed: str = "",
+    plan: str = "",
+    departments: Mapping[str, str] | None = None,
 ) -> tuple[TeamFilter, list[tuple[str, str]]]:
     """A filter from query-string values, and the (field, value) pairs it refused.
 
     An unknown status or assessment value is dropped rather than matching nobody,
     so a mistyped link still shows the team; the caller says what was ignored.
+    ``departments`` (key -> name, the departments the list can show) checks the
+    department: a name is taken for its key (links made before keys), anything
+    else is refused.
     """
     refused = []
-    status, assessed, plan = status.strip(), assessed.strip(), plan.strip()
+    status, assessed, plan, department = status.strip(), assessed.strip(), plan.strip(), department.strip()
+    if department and departments is not None and department not in departments:
+        by_name = {name: key for key, name in departments.items()}
+        if department in by_name:
+            department = by_name[department]
+        else:
+            refused.append(("department", department))
+            department = ""
     if status and status not in STATUSES:
         refused.append(("status", status))
         status = ""
@@ -67,4 +82,4 @@ def parse_team_filter(
     if plan and plan not in PLAN_STATUSES:
         refused.append(("plan", plan))
         plan = ""
-    return TeamFilter(query.strip().lower(), department.strip(), status, assessed, plan), refused
+    return TeamFilter(query.strip().lower(), department, status, assessed, plan), refused

@@ -67,10 +67,21 @@ class _BoardRequest:
     ignored: list[str]
 
 
-def _board_request() -> _BoardRequest:
+def _departments_of(board) -> dict[str, str]:
+    """The departments of the people on a board, key -> name, by name."""
+    found = {r.user.department_key: r.user.department_name for r in board.rows if r.user.department_key}
+    return dict(sorted(found.items(), key=lambda item: item[1].lower()))
+
+
+def _board_request(departments: dict[str, str]) -> _BoardRequest:
     args = request.args
     filters, refused = parse_team_filter(
-        args.get("q", ""), args.get("dept", ""), args.get("status", ""), args.get("assessed", ""), args.get("plan", "")
+        args.get("q", ""),
+        args.get("dept", ""),
+        args.get("status", ""),
+        args.get("assessed", ""),
+        args.get("plan", ""),
+        departments,
     )
     shown, unknown_columns = columns.shown_columns(args.getlist("cols"))
     ignored = [value for _field, value in refused] + unknown_columns
@@ -116,7 +127,8 @@ def dashboard():
     catalog = get_catalog()
     scope, params = _scope()
     board = team_service.build_dashboard(catalog, scope)
-    wanted = _board_request()
+    departments = _departments_of(board)
+    wanted = _board_request(departments)
     return render_template(
         "team/dashboard.html",
         board=board,
@@ -129,7 +141,7 @@ def dashboard():
         params=params,
         statuses=STATUSES,
         plan_statuses=PLAN_STATUSES,
-        departments=sorted({r.user.department_name for r in board.rows if r.user.department_name}),
+        departments=departments,
         all_departments=accounts.departments() if current_user.role == "admin" else [],
         managers=accounts.managers() if current_user.role == "admin" else [],
         course_chart=bar_chart(board.course_completion, _("Completion per course across the team")),
@@ -164,7 +176,7 @@ def export():
             _("development plan"),
         ]
     ]
-    for r in _filtered_rows(board, _board_request()):
+    for r in _filtered_rows(board, _board_request(_departments_of(board))):
         rows.append(
             [
                 r.user.full_name,
