@@ -54,7 +54,7 @@ class ReviewRound(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     calibrated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     calibrated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Who cancelled it is in the audit log ("review_cancelled").
+    # Who cancelled it is in the audit log (action "review cancelled").
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     raters: Mapped[list[ReviewRater]] = relationship(
