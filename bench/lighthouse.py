@@ -21,6 +21,13 @@ BENCH = Path(__file__).resolve().parent
 LIGHTHOUSE = BENCH / "node_modules" / ".bin" / "lighthouse"
 CHROMIUM = "/usr/bin/chromium"
 TOKEN = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+# Lighthouse sometimes fails to record its own trace (NO_NAVSTART, NO_FCP …) and says "run Lighthouse
+# again": such a run has no performance score, which is not a score of 0.
+ATTEMPTS = 3
+
+
+class LighthouseRunError(RuntimeError):
+    """Lighthouse reported a runtime error of its own instead of scores (its error code)."""
 
 
 def available() -> bool:
@@ -52,6 +59,8 @@ def _audit(url: str, cookie: str, out: Path) -> dict:
     ]
     subprocess.run(command, env={**os.environ, "CHROME_PATH": CHROMIUM}, capture_output=True, timeout=180, check=False)
     report = json.loads(out.read_text(encoding="utf-8"))
+    if report.get("runtimeError"):
+        raise LighthouseRunError(report["runtimeError"].get("code", "runtime error"))
     categories, audits = report["categories"], report["audits"]
     failed = [
         audit_id
@@ -68,6 +77,23 @@ def _audit(url: str, cookie: str, out: Path) -> dict:
     }
 
 
+def _audit_with_retries(server: Server, cookie: str, path: str) -> dict:
+    """One page's audit; a run Lighthouse itself could not record is repeated (up to ATTEMPTS) and reported."""
+    failed_runs = []
+    for _attempt in range(ATTEMPTS):
+        try:
+            return {
+                "path": path,
+                "failed_runs": failed_runs,
+                **_audit(server.base + path, cookie, server.tmp / "lh.json"),
+            }
+        except LighthouseRunError as error:
+            failed_runs.append(str(error))
+        except (OSError, ValueError, KeyError, subprocess.TimeoutExpired) as error:
+            return {"path": path, "error": str(error)[:200]}
+    return {"path": path, "error": "Lighthouse could not record the page: " + ", ".join(failed_runs)}
+
+
 def run() -> dict:
     """Audit home, module, quiz, team dashboard and a candidate report on a seeded server."""
     server = Server(None, learners=10, managers=2, hr=1)
@@ -81,12 +107,7 @@ def run() -> dict:
             "team dashboard": "/team/",
             "candidate report": f"/hr/candidates/{server.plan['candidates'][0]}",
         }
-        results = {}
-        for name, path in pages.items():
-            try:
-                results[name] = {"path": path, **_audit(server.base + path, cookie, server.tmp / "lh.json")}
-            except (OSError, ValueError, KeyError, subprocess.TimeoutExpired) as error:
-                results[name] = {"path": path, "error": str(error)[:200]}
+        results = {name: _audit_with_retries(server, cookie, path) for name, path in pages.items()}
     finally:
         server.stop()
     return results
