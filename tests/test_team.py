@@ -11,8 +11,10 @@ from sqlalchemy import event, func, select
 
 from smmacademy.domain.team import BEHIND, INACTIVE, ON_TRACK, OVERDUE, MemberFacts, member_status
 from smmacademy.extensions import db
-from smmacademy.models import Assessment, Assignment, ModuleProgress
+from smmacademy.models import Assessment, Assignment, ModuleProgress, OutboxMessage
 from smmacademy.models.base import utcnow
+from smmacademy.models.notification import STATUS_QUEUED, STATUS_SENT
+from smmacademy.services import reminders
 
 from .conftest import login, make_attempt, make_submitted_assessment
 
@@ -179,6 +181,22 @@ def test_change_and_withdraw_an_assignment(client, team):
     db.session.refresh(assignment)
     assert assignment.withdrawn_at is not None
     assert client.post(f"/team/assignments/{assignment.id}/withdraw").status_code == 404
+
+
+def test_withdrawing_an_assignment_drops_its_mail_not_sent_yet_and_only_its_own(client, team):
+    due = (date.today() + timedelta(days=5)).isoformat()
+    people = [team["direct"].id, team["lead"].id]
+    client.post("/team/assign", data={"target": "course:basics", "people": people, "due_date": due})
+    mine, other = db.session.scalars(select(Assignment).order_by(Assignment.user_id)).all()
+    assert reminders.queue_assignment_reminders(date.today()) == 2  # "due in 7 days" for both
+    queued = {m.event_key for m in db.session.scalars(select(OutboxMessage))}
+    sent = next(k for k in queued if k.startswith(f"assignment:{mine.id}:"))
+    db.session.scalar(select(OutboxMessage).where(OutboxMessage.event_key == sent)).status = STATUS_SENT
+    db.session.commit()
+    assert client.post(f"/team/assignments/{mine.id}/withdraw").status_code == 302
+    left = {m.event_key: m.status for m in db.session.scalars(select(OutboxMessage))}
+    assert left == {sent: STATUS_SENT, **{k: STATUS_QUEUED for k in queued if k.split(":")[1] == str(other.id)}}
+    assert reminders.queue_assignment_reminders(date.today()) == 0
 
 
 def test_overdue_assignment_stands_out_on_the_dashboard_and_home(client, team):

@@ -121,6 +121,9 @@ def update(assignment: Assignment, due: date | None, note: str) -> None:
 
 
 def withdraw(assignment: Assignment) -> None:
-    """Withdraw an assignment; it stays in the person's history."""
+    """Withdraw an assignment; it stays in the person's history, and mail about it not sent yet is dropped."""
+    from .notifications import withdraw_assignment_mail  # notifications builds on the team services
+
     assignment.withdrawn_at = utcnow()
+    withdraw_assignment_mail(assignment.id)
     db.session.commit()

@@ -125,6 +125,19 @@ def enqueue(
     return True
 
 
+def queued_keys(kinds: tuple[str, ...], containing: str) -> list[str]:
+    """Event keys of the still-queued messages of ``kinds`` whose key contains ``containing``."""
+    return list(
+        db.session.scalars(
+            select(OutboxMessage.event_key).where(
+                OutboxMessage.kind.in_(kinds),
+                OutboxMessage.status == STATUS_QUEUED,
+                OutboxMessage.event_key.contains(containing, autoescape=True),
+            )
+        )
+    )
+
+
 def withdraw(event_keys: list[str]) -> int:
     """Drop the still-queued messages of these events (sent ones stay on record); how many were dropped.
 

@@ -106,6 +106,16 @@ def _assignment(assignment: Assignment) -> list[Envelope]:
     return [envelope]
 
 
+# Every message about one assignment has its id as the second part of the key: "<event>:<id>:…".
+ASSIGNMENT_MAIL_KINDS = (rules.ASSIGNMENT, rules.DUE_SOON, rules.OVERDUE, rules.TEAM_OVERDUE)
+
+
+def withdraw_assignment_mail(assignment_id: int) -> int:
+    """Drop the mail about an assignment that is still queued (it was withdrawn); how many messages."""
+    keys = mail.queued_keys(ASSIGNMENT_MAIL_KINDS, f":{assignment_id}:")
+    return mail.withdraw([key for key in keys if key.split(":")[1] == str(assignment_id)])
+
+
 def _due_soon(assignment: Assignment, days: int) -> list[Envelope]:
     person = assignment_person(assignment)
     context = {"person": person, "assignment": assignment, "days": days, **_assignment_facts(assignment)}
