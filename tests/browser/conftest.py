@@ -178,6 +178,7 @@ def rate_every_area(page: Page, level: int, on_each_area: Callable[[int], None] 
     again (or a blank page) and end it early.
     """
     areas = 0
+    page.wait_for_load_state("load")  # the first area may still be loading after the click that opened it
     while page.locator("fieldset.rating").count():
         if on_each_area:
             on_each_area(areas)
