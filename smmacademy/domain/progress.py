@@ -148,6 +148,11 @@ def course_progress(
     return CourseProgress(course.slug, len(counted), done, started, statuses, last_seen)
 
 
+def by_module(rows: Iterable[ProgressRow]) -> dict[tuple[str, str], ProgressRow]:
+    """Progress rows keyed by (course slug, module slug): the shape every rule here reads."""
+    return {(row.course_slug, row.module_slug): row for row in rows}
+
+
 def done_keys(courses: Iterable, rows: dict[tuple[str, str], ProgressRow]) -> set[tuple[str, str]]:
     """The (course slug, module slug) pairs of current modules that are done."""
     return {

@@ -8,6 +8,7 @@ from ..content.catalog import Catalog
 from ..content.framework import Framework
 from ..database import upsert
 from ..domain import results, scoring
+from ..domain.progress import by_module
 from ..domain.results import AssessmentResult
 from ..domain.scoring import N_
 from ..extensions import db
@@ -65,12 +66,12 @@ def store_ratings(assessment: Assessment, ratings: dict[str, int]) -> None:
 
 def evidence_from_progress(catalog: Catalog, rows: list[ModuleProgress]) -> dict[str, dict]:
     """Per competency: quizzes passed and attempted among modules tagged with it."""
-    by_module = {(r.course_slug, r.module_slug): r for r in rows}
+    keyed = by_module(rows)
     evidence = {}
     framework = catalog.framework
     for cid in framework.competencies if framework else ():
         modules = [m for m in catalog.modules_for_competency(cid) if m.has_quiz]
-        states = [by_module.get((m.course_slug, m.slug)) for m in modules]
+        states = [keyed.get((m.course_slug, m.slug)) for m in modules]
         passed = sum(1 for r in states if r is not None and r.quiz_passed_at)
         attempted = sum(1 for r in states if r is not None and r.attempts)
         evidence[cid] = {

@@ -16,7 +16,7 @@ from ..content.questions import GetList, Question, presentations
 from ..content.snapshot import fits, freeze, restore
 from ..domain import grading, quiz_policy
 from ..domain.notifications import CERTIFICATE
-from ..domain.progress import certificate_due, course_progress
+from ..domain.progress import by_module, certificate_due, course_progress
 from ..extensions import db
 from ..models import Certificate, ModuleProgress, QuizAttempt, User
 from ..models.base import utcnow
@@ -306,9 +306,7 @@ def attempt_review(attempt: QuizAttempt, module: Module | None, language: str | 
 
 def issue_certificate_if_complete(user: User, course: Course) -> Certificate | None:
     """Issue the course certificate the first time every module is done."""
-    rows = {
-        (r.course_slug, r.module_slug): r for r in db.session.scalars(ModuleProgress.for_user(user.id, course.slug))
-    }
+    rows = by_module(db.session.scalars(ModuleProgress.for_user(user.id, course.slug)))
     progress = course_progress(course, rows)
     # Only look the certificate up once the course is complete (one query less per page view).
     issued = progress.complete and (

@@ -12,7 +12,7 @@ from collections.abc import Collection
 from sqlalchemy import Row, select
 
 from ..content.catalog import Catalog, Module
-from ..domain.progress import completed_course_slugs
+from ..domain.progress import by_module, completed_course_slugs
 from ..extensions import db
 from ..models import Assessment, Certificate, ModuleProgress, QuizAttempt
 
@@ -28,7 +28,7 @@ def progress_rows(user_id: int, courses: Collection[str] | None = None) -> dict[
     else:
         parameters = {"user_id": user_id, "courses": sorted(courses)}
         rows = db.session.scalars(ModuleProgress.for_user_in_courses(), parameters)
-    return {(r.course_slug, r.module_slug): r for r in rows}
+    return by_module(rows)
 
 
 def completed_courses(catalog: Catalog, rows) -> set[str]:

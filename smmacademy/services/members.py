@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import select
 
 from ..content.catalog import Catalog
+from ..domain.progress import by_module
 from ..extensions import db
 from ..models import Assessment, Assignment, ModuleProgress, QuizAttempt, User
 from .assignments import AssignmentView, assignment_views
@@ -34,8 +35,7 @@ def member_record(catalog: Catalog, user_id: int, today: date | None = None) -> 
     assignments = db.session.scalars(
         select(Assignment).where(Assignment.user_id == user_id).order_by(Assignment.created_at.desc())
     ).all()
-    rows = {(r.course_slug, r.module_slug): r for r in progress}
-    views = assignment_views(catalog, assignments, rows, history[0] if history else None, today)
+    views = assignment_views(catalog, assignments, by_module(progress), history[0] if history else None, today)
     return MemberRecord(list(progress), list(attempts), list(history), views)
 
 
