@@ -76,13 +76,14 @@ def _page_context(person, plan=None):
     catalog = get_catalog()
     plan = plan or plan_service.latest_plan(person.id)
     framework = get_framework()
+    competencies = get_competencies()
     return {
         "person": person,
         "plan": plan,
-        "items": plan_views.item_views(catalog, plan, get_competencies()) if plan else [],
+        "items": plan_views.item_views(catalog, plan, competencies) if plan else [],
         "status": plan_views.plan_status_of(plan),
         "profile": framework.profiles.get(plan.profile_id) if plan and framework else None,
-        "competencies": get_competencies(),
+        "competencies": competencies,
         "catalog": catalog,
         "state_labels": PLAN_STATE_LABELS,
     }
