@@ -61,9 +61,10 @@ browser-deps:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; \
 	  else echo "The browser tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
 
-# Unit, browser and accessibility tests on SQLite, then ruff and bandit.
+# Unit, browser and accessibility tests on SQLite, then ruff and bandit. Tests run on every core
+# (pytest-xdist), a file's tests on one worker so a module's live server starts once.
 test: install-dev browser-deps
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadfile
 	$(MAKE) --no-print-directory lint
 
 # The suite again on PostgreSQL (needs a running server): every database-facing test, plus the
