@@ -1,13 +1,19 @@
-"""Integers in URLs and query strings.
+"""What a URL may carry: bounded integers, and no NUL character.
 
 An id outside 1..MAX_ID (a 20-digit number, a leading zero, a sign) names no row:
 in a path it is a 404, in a query string it counts as absent. Before, such a
 number reached the database and overflowed its integer type (a 500).
+
+A NUL character (``%00``) in the path or the query string is refused with a 400
+before any view runs: PostgreSQL refuses NUL in text, so a certificate code or a
+search term holding one was a 500 there, and no link or person types one. Form
+fields have their own check with an inline message (``forms.BaseForm``).
 """
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, abort, request
+from flask_babel import gettext as _
 from werkzeug.routing import IntegerConverter
 
 from .domain.text import ID_PATTERN, MAX_ID, parse_id
@@ -30,8 +36,22 @@ class IdConverter(IntegerConverter):
 
 
 def init_app(app: Flask) -> None:
-    """Make ``<int:...>`` the bounded converter; call before any blueprint is registered."""
+    """Make ``<int:...>`` the bounded converter and refuse NUL in URLs; call before any blueprint is registered."""
     app.url_map.converters["int"] = IdConverter
+    app.before_request(refuse_nul_in_url)
+
+
+def refuse_nul_in_url() -> None:
+    """A 400 that says why for a request whose path or query string holds a NUL character."""
+    if "\x00" in request.path or any("\x00" in key or "\x00" in value for key, value in request.args.items(multi=True)):
+        abort(
+            400,
+            description=_(
+                "The address contains a NUL character (%(code)s), which no page here accepts. "
+                "Remove it from the address and try again.",
+                code="%00",
+            ),
+        )
 
 
 def int_arg(name: str, default: int | None = None) -> int | None:

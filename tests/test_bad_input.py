@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -121,7 +123,8 @@ def admin_with_staff(login_as, make_user):
     return admin, boss
 
 
-@pytest.mark.parametrize("value", [BIG, "abc", "-3", "0", "1.5", "%00"])
+# A NUL ("%00") is refused before any page runs: test_a_nul_in_the_query_string_is_a_400_in_the_readers_language.
+@pytest.mark.parametrize("value", [BIG, "abc", "-3", "0", "1.5", "%25"])
 def test_admin_user_list_treats_a_bad_department_or_page_as_absent(client, admin_with_staff, value):
     for query in (f"department={value}", f"page={value}", f"department={value}&page={value}"):
         response = client.get(f"/admin/?{query}")
@@ -306,3 +309,50 @@ def test_a_rule_may_start_its_numbers_at_zero_but_never_accept_signs_or_overflow
     assert client.get("/badges/status/0").status_code == 200
     for bad in ("00", "-1", "+1", "16384", "99999999999999999999"):
         assert client.get(f"/badges/status/{bad}").status_code == 404, bad
+
+
+PLACEHOLDER = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
+
+
+def _string_rules(app) -> list[tuple[str, str]]:
+    """Every GET or POST rule with a text placeholder (not ``<int:...>``), the placeholders filled with ``x%00y``."""
+    found = []
+    for rule in app.url_map.iter_rules():
+        texts = [name for converter, name in PLACEHOLDER.findall(rule.rule) if converter != "int"]
+        if not texts:
+            continue
+        values = {name: "1" for name in rule.arguments} | {name: "x\x00y" for name in texts}
+        if "kind" in values:
+            values["kind"] = "json"  # <any(jwt, json):kind> accepts only its words
+        url = app.url_map.bind("localhost").build(rule.endpoint, values)
+        found += [(method, url) for method in sorted(rule.methods & {"GET", "POST"})]
+    return found
+
+
+def test_a_nul_in_any_text_part_of_an_address_is_a_400_that_says_why(app, client, login_as):
+    login_as("admin")
+    rules = _string_rules(app)
+    # Certificates, verification, tokens, course and module slugs, assets, providers, quality pages…
+    assert len(rules) >= 12, rules
+    for method, url in rules:
+        assert "%00" in url
+        response = client.open(url, method=method)
+        assert response.status_code == 400, (method, url, response.status_code)
+        assert "NUL character (%00)" in response.get_data(as_text=True), (method, url)
+
+
+@pytest.mark.parametrize("query", ["q=a%00b", "a%00=1", "dept=%00&status=active"])
+def test_a_nul_in_the_query_string_is_a_400_in_the_readers_language(client, login_as, query):
+    user = login_as("manager")
+    assert client.get(f"/team?{query}").status_code == 400
+    user.language = "ru"
+    db.session.commit()
+    response = client.get(f"/verify?{query}")
+    assert response.status_code == 400
+    assert "Уберите его из адреса" in response.get_data(as_text=True)
+
+
+def test_an_address_without_nul_still_reaches_the_page(client, login_as):
+    login_as("learner")
+    assert client.get("/verify/NO-SUCH-CODE").status_code == 404
+    assert client.get("/courses?q=%25&x=%C2%A0").status_code == 200
