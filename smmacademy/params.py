@@ -8,6 +8,10 @@ A NUL character (``%00``) in the path or the query string is refused with a 400
 before any view runs: PostgreSQL refuses NUL in text, so a certificate code or a
 search term holding one was a 500 there, and no link or person types one. Form
 fields have their own check with an inline message (``forms.BaseForm``).
+
+A posted form with a field whose name cannot be read (a line break inside a
+multipart field name, which werkzeug hands over as the name ``None``) is refused
+with a 400 too: every reader of posted names expects text.
 """
 
 from __future__ import annotations
@@ -36,9 +40,13 @@ class IdConverter(IntegerConverter):
 
 
 def init_app(app: Flask) -> None:
-    """Make ``<int:...>`` the bounded converter and refuse NUL in URLs; call before any blueprint is registered."""
+    """Make ``<int:...>`` the bounded converter, refuse NUL in URLs and nameless form fields.
+
+    Call before any blueprint is registered (and before CSRF protection, which reads the form).
+    """
     app.url_map.converters["int"] = IdConverter
     app.before_request(refuse_nul_in_url)
+    app.before_request(refuse_nameless_form_fields)
 
 
 def refuse_nul_in_url() -> None:
@@ -52,6 +60,12 @@ def refuse_nul_in_url() -> None:
                 code="%00",
             ),
         )
+
+
+def refuse_nameless_form_fields() -> None:
+    """A 400 that says why for a posted form holding a field without a readable name."""
+    if request.method in ("POST", "PUT", "PATCH") and None in request.form:
+        abort(400, description=_("The form could not be read: one of its fields has no readable name."))
 
 
 def int_arg(name: str, default: int | None = None) -> int | None:

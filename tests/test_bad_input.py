@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
 from sqlalchemy import func, select
+from werkzeug.datastructures import MultiDict
 
 from smmacademy.domain.text import MAX_ID, control_character, parse_id
 from smmacademy.extensions import db
-from smmacademy.models import Assessment, Candidate, CandidateEvent, Department, User
+from smmacademy.models import Assessment, Candidate, CandidateEvent, Department, QuizAttempt, User
 from smmacademy.models.base import utcnow
 from smmacademy.services import candidates
 
 from .conftest import login
+from .test_learn import RIGHT, attempt_token
 
 BIG = "99999999999999999999"
 
@@ -356,3 +359,39 @@ def test_an_address_without_nul_still_reaches_the_page(client, login_as):
     login_as("learner")
     assert client.get("/verify/NO-SUCH-CODE").status_code == 404
     assert client.get("/courses?q=%25&x=%C2%A0").status_code == 200
+
+
+def _multipart_with_a_nameless_field(**fields) -> MultiDict:
+    # Werkzeug reads a multipart field whose name holds a line break as the name None.
+    data = MultiDict([("a\nb", "1"), *fields.items()])
+    data.add("file", (io.BytesIO(b"email\r\n"), "staff.csv"))
+    return data
+
+
+def test_a_form_field_without_a_readable_name_is_a_400_on_every_post_rule(app, client, login_as):
+    login_as("admin")
+    adapter = app.url_map.bind("localhost")
+    posts = [
+        adapter.build(rule.endpoint, {name: "1" for name in rule.arguments} | {"kind": "json"})
+        for rule in app.url_map.iter_rules()
+        if "POST" in rule.methods
+    ]
+    assert len(posts) >= 40, posts
+    for url in posts:
+        response = client.post(url, data=_multipart_with_a_nameless_field())
+        assert response.status_code == 400, (url, response.status_code)
+        assert "one of its fields has no readable name" in response.get_data(as_text=True), url
+
+
+def test_a_quiz_sent_with_a_nameless_field_is_refused_and_stores_nothing(client, login_as):
+    learner = login_as("learner")
+    # A valid attempt and every right answer: only the nameless field is wrong.
+    data = _multipart_with_a_nameless_field(attempt=attempt_token(client))
+    for name, value in RIGHT.items():
+        data.setlist(name, value if isinstance(value, list) else [value])
+    response = client.post("/courses/basics/intro/quiz", data=data)
+    assert response.status_code == 400
+    assert "one of its fields has no readable name" in response.get_data(as_text=True)
+    assert (
+        db.session.scalar(select(func.count()).select_from(QuizAttempt).where(QuizAttempt.user_id == learner.id)) == 0
+    )
