@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from flask import has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import func, select, text
+from sqlalchemy import text
 
 from smmacademy import catalog_state, create_app
 from smmacademy.content.catalog import tree_signature
@@ -242,37 +242,6 @@ def sqlite_template(tmp_path_factory, shared_courses) -> Path | None:
     return path
 
 
-# Whether this session has built the PostgreSQL schema from the current models (see _prepare_postgres).
-_postgres_schema_built = False
-
-
-def _prepare_postgres() -> None:
-    """Give the test an empty PostgreSQL database with the models' schema and the default departments.
-
-    Dropping and re-creating the schema costs about 150 ms a test; emptying the
-    tables about 5. The tables are emptied only when the session built them and
-    they are still exactly the models' tables: a migration test or a live
-    server leaves ``alembic_version`` or other tables behind, and the schema is
-    then built again.
-    """
-    global _postgres_schema_built
-    present = set(db.session.scalars(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")))
-    if _postgres_schema_built and present == set(db.metadata.tables):
-        for table in reversed(db.metadata.sorted_tables):
-            db.session.execute(table.delete())
-        sequences = db.session.scalars(text("SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'")).all()
-        if sequences:
-            # Identities start at 1 again, as in a new database.
-            db.session.execute(select(*(func.setval(name, 1, False) for name in sequences)))
-        db.session.commit()
-        accounts.ensure_departments()
-        return
-    db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    db.session.commit()
-    _create_schema()
-    _postgres_schema_built = True
-
-
 @pytest.fixture
 def app(app_config, sqlite_template):
     url = app_config["SQLALCHEMY_DATABASE_URI"]
@@ -283,15 +252,15 @@ def app(app_config, sqlite_template):
     app.test_client_class = RequestIsolatedClient
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
-            _prepare_postgres()
-        elif not copied:
+            db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+            db.session.commit()
+        if not copied:
             _create_schema()
         yield app
         db.session.remove()
-        # A test's SQLite file is its own and goes with its folder; the next test empties PostgreSQL's tables.
-        if db.engine.dialect.name != "postgresql" and not copied:
+        # A copied SQLite file is the test's own and goes with its folder.
+        if not copied:
             db.drop_all()
-        db.engine.dispose()
 
 
 @pytest.fixture

@@ -1,8 +1,8 @@
 """Every test starts from the same database: the schema, the default departments and nothing else.
 
-The ``app`` fixture copies a prepared SQLite file, or empties PostgreSQL's
-tables, instead of building the schema each time; these tests run twice in a
-row to show that what the first run wrote is gone for the second.
+On SQLite the ``app`` fixture copies a prepared file instead of building the
+schema each time (on PostgreSQL it rebuilds the schema); these tests run twice
+in a row to show that what the first run wrote is gone for the second.
 """
 
 from __future__ import annotations
