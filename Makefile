@@ -62,9 +62,11 @@ browser-deps:
 	  else echo "The browser tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
 
 # Unit, browser and accessibility tests on SQLite, then ruff and bandit. Tests run on every core
-# (pytest-xdist), a file's tests on one worker so a module's live server starts once.
+# (pytest-xdist), a file's tests on one worker so a module's live server starts once;
+# TEST_WORKERS=0 runs them in one process (.ci/run, where the PostgreSQL pass needs a core).
+TEST_WORKERS ?= auto
 test: install-dev browser-deps
-	$(BIN)/python -m pytest -q -n auto --dist loadfile
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 	$(MAKE) --no-print-directory lint
 
 # The suite again on PostgreSQL (needs a running server): every database-facing test, plus the
