@@ -1,4 +1,4 @@
-"""What a URL may carry: bounded integers, and no NUL character.
+"""What a request may carry: bounded integers in URLs, no NUL in a URL, no nameless form field.
 
 An id outside 1..MAX_ID (a 20-digit number, a leading zero, a sign) names no row:
 in a path it is a 404, in a query string it counts as absent. Before, such a
